@@ -1,0 +1,24 @@
+namespace Oie.Abstractions;
+
+/// <summary>Everything one collection cycle read, immutable once built.</summary>
+public sealed class CycleSnapshot
+{
+    /// <summary>When the cycle started (TimeProvider.GetTimestamp()).</summary>
+    public required long Timestamp { get; init; }
+
+    /// <summary>False when libvirt could not be read this cycle: <see cref="Instances"/> is then empty and says
+    /// nothing about which instances exist.</summary>
+    public required bool LibvirtAvailable { get; init; }
+
+    /// <summary>The active domains of this cycle, in listing order.</summary>
+    public required IReadOnlyList<Instance> Instances { get; init; }
+}
+
+/// <summary>One active domain: its (cached) facts and this cycle's counters.</summary>
+public sealed class Instance(InstanceFacts facts, InstanceStats stats)
+{
+    public InstanceFacts Facts { get; } = facts;
+    public InstanceStats Stats { get; } = stats;
+
+    public override string ToString() => $"{Facts.Domain} ({Facts.InstanceUuid})";
+}

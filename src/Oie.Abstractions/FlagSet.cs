@@ -1,0 +1,190 @@
+using System.Globalization;
+
+namespace Oie.Abstractions;
+
+/// <summary>Parses a flag's text; returns null on success or the reason it is invalid.</summary>
+public delegate string? FlagParser<T>(string text, out T value);
+
+/// <summary>
+/// Command-line flags with Go's <c>flag</c> package syntax, so the seed's command lines keep working:
+/// <c>-name=value</c>, <c>-name value</c>, <c>--name=value</c> and bare booleans (<c>-tor.enable</c>).
+/// </summary>
+public sealed class FlagSet
+{
+    private readonly Dictionary<string, IFlag> _flags = new(StringComparer.Ordinal);
+
+    public IEnumerable<IFlag> Flags => _flags.Values.OrderBy(f => f.Name, StringComparer.Ordinal);
+
+    public Flag<string> String(string name, string defaultValue, string usage) =>
+        Add(new Flag<string>(name, usage, defaultValue, Quote(defaultValue), FlagParsers.String));
+
+    public Flag<bool> Bool(string name, bool defaultValue, string usage) =>
+        Add(new Flag<bool>(name, usage, defaultValue, defaultValue ? "true" : "false", FlagParsers.Bool) { IsBool = true });
+
+    public Flag<int> Int(string name, int defaultValue, string usage) =>
+        Add(new Flag<int>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Int));
+
+    public Flag<double> Double(string name, double defaultValue, string usage) =>
+        Add(new Flag<double>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Double));
+
+    /// <summary>A Go duration (<c>10s</c>, <c>1m30s</c>, <c>1.5h</c>) that must be greater than zero.</summary>
+    public Flag<TimeSpan> Duration(string name, TimeSpan defaultValue, string usage) =>
+        Add(new Flag<TimeSpan>(name, usage, defaultValue, GoDuration.Format(defaultValue), FlagParsers.PositiveDuration));
+
+    /// <summary>A flag with its own parser; <paramref name="defaultText"/> is parsed to give the default value.</summary>
+    public Flag<T> Custom<T>(string name, string defaultText, string usage, FlagParser<T> parser)
+    {
+        if (parser(defaultText, out var value) is { } error)
+            throw new ArgumentException($"default of -{name} is invalid: {error}", nameof(defaultText));
+        return Add(new Flag<T>(name, usage, value, Quote(defaultText), parser));
+    }
+
+    private Flag<T> Add<T>(Flag<T> flag)
+    {
+        if (!_flags.TryAdd(flag.Name, flag))
+            throw new InvalidOperationException($"flag -{flag.Name} is defined twice");
+        return flag;
+    }
+
+    public bool TryGet(string name, out IFlag flag) => _flags.TryGetValue(name, out flag!);
+
+    /// <summary>Parses <paramref name="args"/>; on failure the result names the offending flag.</summary>
+    public FlagParseResult Parse(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--")
+                return i + 1 < args.Count ? FlagParseResult.Fail($"unexpected argument: {args[i + 1]}") : FlagParseResult.Ok;
+            if (arg.Length < 2 || arg[0] != '-')
+                return FlagParseResult.Fail($"unexpected argument: {arg}");
+            var body = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
+            if (body.Length == 0 || body[0] == '-' || body[0] == '=')
+                return FlagParseResult.Fail($"bad flag syntax: {arg}");
+            var eq = body.IndexOf('=');
+            var name = eq < 0 ? body : body[..eq];
+            if (!_flags.TryGetValue(name, out var flag))
+            {
+                if (name is "h" or "help")
+                    return FlagParseResult.Help;
+                return FlagParseResult.Fail($"flag provided but not defined: -{name}");
+            }
+            string text;
+            if (eq >= 0)
+                text = body[(eq + 1)..];
+            else if (flag.IsBool)
+                text = "true";
+            else if (i + 1 < args.Count)
+                text = args[++i];
+            else
+                return FlagParseResult.Fail($"flag needs an argument: -{name}");
+            if (flag.TrySet(text) is { } error)
+                return FlagParseResult.Fail($"invalid value \"{text}\" for flag -{name}: {error}");
+        }
+        return FlagParseResult.Ok;
+    }
+
+    /// <summary>Usage text in the style of Go's <c>flag.PrintDefaults</c>.</summary>
+    public void WriteUsage(TextWriter output)
+    {
+        foreach (var flag in Flags)
+        {
+            output.WriteLine($"  -{flag.Name}");
+            output.WriteLine($"    \t{flag.Usage.Replace("\n", "\n    \t")} (default {flag.DefaultText})");
+        }
+    }
+
+    private static string Quote(string text) => "\"" + text + "\"";
+}
+
+public interface IFlag
+{
+    string Name { get; }
+    string Usage { get; }
+    string DefaultText { get; }
+    bool IsBool { get; }
+    bool IsSet { get; }
+
+    /// <summary>Returns null when the text was accepted, else why it was not.</summary>
+    string? TrySet(string text);
+}
+
+public sealed class Flag<T> : IFlag
+{
+    private readonly FlagParser<T> _parser;
+
+    internal Flag(string name, string usage, T defaultValue, string defaultText, FlagParser<T> parser)
+    {
+        Name = name;
+        Usage = usage;
+        Value = defaultValue;
+        DefaultText = defaultText;
+        _parser = parser;
+    }
+
+    public string Name { get; }
+    public string Usage { get; }
+    public string DefaultText { get; }
+    public bool IsBool { get; init; }
+    public bool IsSet { get; private set; }
+    public T Value { get; private set; }
+
+    public string? TrySet(string text)
+    {
+        if (_parser(text, out var value) is { } error)
+            return error;
+        Value = value;
+        IsSet = true;
+        return null;
+    }
+
+    public override string ToString() => $"-{Name}={Value}";
+}
+
+public sealed record FlagParseResult(bool Success, bool HelpRequested, string? Error)
+{
+    public static readonly FlagParseResult Ok = new(true, false, null);
+    public static readonly FlagParseResult Help = new(false, true, null);
+    public static FlagParseResult Fail(string error) => new(false, false, error);
+}
+
+public static class FlagParsers
+{
+    public static string? String(string text, out string value)
+    {
+        value = text;
+        return null;
+    }
+
+    /// <summary>Go's strconv.ParseBool.</summary>
+    public static string? Bool(string text, out bool value)
+    {
+        switch (text)
+        {
+            case "1" or "t" or "T" or "true" or "TRUE" or "True":
+                value = true;
+                return null;
+            case "0" or "f" or "F" or "false" or "FALSE" or "False":
+                value = false;
+                return null;
+            default:
+                value = false;
+                return "parse error";
+        }
+    }
+
+    public static string? Int(string text, out int value) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) ? null : "parse error";
+
+    public static string? Double(string text, out double value) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value)
+            ? null
+            : "parse error";
+
+    public static string? PositiveDuration(string text, out TimeSpan value)
+    {
+        if (!GoDuration.TryParse(text, out value))
+            return "parse error (want a duration such as 10s, 1m30s or 1h)";
+        return value > TimeSpan.Zero ? null : "must be greater than zero";
+    }
+}

@@ -1,0 +1,35 @@
+namespace Oie.Abstractions;
+
+/// <summary>
+/// Turns one cycle's snapshot into samples. No I/O: everything a collector needs is in the snapshot, so it is a
+/// pure function of (snapshot, its own state) that tests can drive with hand-made snapshots.
+/// </summary>
+public interface ICollector
+{
+    /// <summary>The metric families this collector writes, in exposition order.</summary>
+    IReadOnlyList<MetricFamily> Families { get; }
+
+    void Collect(CycleSnapshot snapshot, ISampleWriter writer);
+}
+
+/// <summary>
+/// Implemented by every collector type listed in plugins.json. The generated registry calls <see cref="Setup"/> once,
+/// before the command line is parsed, so the plugin can define its flags; the returned factory runs after parsing
+/// and reads the flag values it captured.
+/// </summary>
+public interface ICollectorPlugin
+{
+    static abstract CollectorFactory Setup(FlagSet flags);
+}
+
+public delegate ICollector CollectorFactory(PluginContext context);
+
+/// <summary>What the host hands a plugin when it creates it.</summary>
+public sealed class PluginContext(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, TimeProvider timeProvider)
+{
+    public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; } = loggerFactory;
+    public TimeProvider TimeProvider { get; } = timeProvider;
+}
+
+/// <summary>One plugins.json entry as the generator wires it.</summary>
+public sealed record CollectorRegistration(string Name, bool EnabledByDefault, Func<FlagSet, CollectorFactory> Setup);

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+
+namespace Oie.Abstractions;
+
+/// <summary>
+/// What the domain XML and its Nova metadata say about an instance. Read once per domain and refreshed only when it can
+/// have changed. OpenStack fields are empty strings for domains Nova did not create.
+/// </summary>
+public sealed record InstanceFacts
+{
+    /// <summary>libvirt domain name (label <c>domain</c>).</summary>
+    public required string Domain { get; init; }
+
+    /// <summary>Domain UUID, lower-case canonical form (label <c>instance_uuid</c>).</summary>
+    public required string InstanceUuid { get; init; }
+
+    public string UserUuid { get; init; } = "";
+    public string ProjectUuid { get; init; } = "";
+
+    /// <summary><c>nova:flavor/nova:vcpus</c> when present.</summary>
+    public int? FlavorVcpus { get; init; }
+
+    /// <summary>The domain XML's <c>&lt;vcpu&gt;</c> count.</summary>
+    public int DomainVcpus { get; init; }
+
+    /// <summary>Disks with device="disk", in XML order.</summary>
+    public ImmutableArray<DiskFacts> Disks { get; init; } = [];
+
+    /// <summary>Interface target devices (e.g. tapXXXXXXXX-XX), in XML order.</summary>
+    public ImmutableArray<string> Interfaces { get; init; } = [];
+
+    /// <summary>Fixed IPs from <c>nova:ports/nova:port/nova:ip</c>.</summary>
+    public ImmutableArray<FixedIp> FixedIps { get; init; } = [];
+
+    public bool Equals(InstanceFacts? other) =>
+        other is not null && Domain == other.Domain && InstanceUuid == other.InstanceUuid && UserUuid == other.UserUuid &&
+        ProjectUuid == other.ProjectUuid && FlavorVcpus == other.FlavorVcpus && DomainVcpus == other.DomainVcpus &&
+        Disks.SequenceEqual(other.Disks) && Interfaces.SequenceEqual(other.Interfaces) && FixedIps.SequenceEqual(other.FixedIps);
+
+    public override int GetHashCode() => HashCode.Combine(Domain, InstanceUuid, UserUuid, ProjectUuid);
+}
+
+/// <param name="Target">Target dev, e.g. vda (label <c>disk_path</c>).</param>
+/// <param name="Type"><c>local</c> for file disks, the pool for rbd/network disks, else <c>unknown</c> (label <c>disk_type</c>).</param>
+/// <param name="Uuid">Source file path for file disks, the image for rbd/network disks (label <c>disk_uuid</c>).</param>
+public sealed record DiskFacts(string Target, string Type, string Uuid);
+
+/// <param name="Address">As written in the metadata.</param>
+/// <param name="Version">4 or 6.</param>
+public readonly record struct FixedIp(string Address, int Version);
