@@ -26,7 +26,7 @@ public static class GoDuration
             var n = 0;
             while (n < s.Length && (char.IsAsciiDigit(s[n]) || s[n] == '.'))
                 n++;
-            if (n == 0 || !decimal.TryParse(s[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            if (n == 0 || n > 20 || !decimal.TryParse(s[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
                 return false;
             s = s[n..];
             var u = 0;
@@ -45,8 +45,11 @@ public static class GoDuration
             if (unitNs < 0)
                 return false;
             s = s[u..];
+            // TimeSpan holds about 29,000 years; anything near that is a typo, not an interval.
+            if (number > 1_000_000_000m * 3_600_000_000_000m / unitNs)
+                return false;
             totalNs += number * unitNs;
-            if (totalNs > long.MaxValue / 100m * 100m)
+            if (totalNs > 1_000_000_000m * 3_600_000_000_000m)
                 return false;
         }
         var ticks = (long)(totalNs / 100m);

@@ -1,0 +1,14 @@
+#!/bin/bash
+# Builds the exporter (Native AOT) and runs it on the embedded default: the bundled libvirt test-driver node of
+# OpenStack instances in samples/ — no hypervisor, no network. Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+dotnet publish src/Oie.Host -c Release -r linux-x64 -o publish -v quiet -nologo
+ADDR=${OIE_DEMO_ADDRESS:-127.0.0.1:9120}
+echo "metrics: http://$ADDR/metrics"
+exec ./publish/openstack_instance_exporter \
+  -libvirt.uri="test://$PWD/samples/node.xml" \
+  -web.listen-address="$ADDR" \
+  -collection.interval=5s \
+  -log.level=info "$@"

@@ -1,0 +1,16 @@
+#!/bin/bash
+# Installs what building, running and testing the exporter needs on Debian 12, when it is missing:
+# libvirt0 (the exporter's libvirt.so.0), libvirt-clients (virsh, for poking at node files), prometheus (promtool,
+# to lint the exposition) and clang + zlib1g-dev (the Native AOT linker step). The .NET 10 SDK must already be on PATH.
+set -euo pipefail
+need=()
+for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK (dotnet) is required on PATH" >&2; exit 1; }

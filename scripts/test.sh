@@ -1,0 +1,27 @@
+#!/bin/bash
+# The whole test suite: unit and real-component tests (real libvirt.so.0 test driver, real HTTP, real promtool), then the
+# Native AOT publish, which must produce openstack_instance_exporter with zero trim/AOT warnings, then a smoke run of that
+# binary. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 SNAPSHOOTER_STRICT_MODE=${SNAPSHOOTER_STRICT_MODE:-true}
+
+log=$(mktemp)
+status=0
+dotnet test Oie.sln -c Release 2>&1 | tee "$log" || status=$?
+
+echo "== Native AOT publish (warnings are errors)"
+rm -rf publish
+if dotnet publish src/Oie.Host -c Release -r linux-x64 -o publish -warnaserror -nologo 2>&1 | tee -a "$log"; then
+  ./scripts/smoke.sh publish/openstack_instance_exporter 2>&1 | tee -a "$log" || status=1
+else
+  echo "Failed!  - AOT publish had warnings or errors" | tee -a "$log"; status=1
+fi
+
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+grep -q '^Failed!' "$log" && [ "$failed" -eq 0 ] && failed=1
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo "$passed passed, $failed failed"
+exit $(( status != 0 || failed != 0 ))

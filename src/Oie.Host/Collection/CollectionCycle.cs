@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Oie.Abstractions;
+using Oie.Host.CommandLine;
+using Oie.Host.Exposition;
+using Oie.Libvirt;
+
+namespace Oie.Host.Collection;
+
+/// <summary>
+/// One collection cycle: read libvirt once, build the immutable snapshot, let every enabled collector turn it into
+/// samples, and publish them to the exposition store. A failing collector loses only its own samples.
+/// </summary>
+internal sealed partial class CollectionCycle(
+    LibvirtInstanceSource libvirt,
+    IReadOnlyList<NamedCollector> collectors,
+    FamilyTable families,
+    ExpositionStore store,
+    SelfMetrics self,
+    TimeProvider time,
+    ILogger<CollectionCycle> logger)
+{
+    private string? _lastLibvirtError;
+
+    /// <summary>Completed cycles.</summary>
+    public long Completed { get; private set; }
+
+    /// <summary>Raised after each cycle has published its samples.</summary>
+    public event Action<CycleSnapshot>? CycleCompleted;
+
+    public CycleSnapshot Run()
+    {
+        var started = time.GetTimestamp();
+        var read = libvirt.Read();
+        self.StageDuration.WithLabels("libvirt").Set(time.GetElapsedTime(started).TotalSeconds);
+        ReportLibvirt(read);
+
+        var snapshot = new CycleSnapshot
+        {
+            Timestamp = started,
+            LibvirtAvailable = read.Available,
+            Instances = read.Available ? read.Instances : [],
+        };
+
+        var collectorsStarted = time.GetTimestamp();
+        var samples = new CycleSamples(families);
+        var allSucceeded = read.Available;
+        foreach (var (name, collector) in collectors)
+            allSucceeded &= RunCollector(name, collector, snapshot, samples);
+        self.StageDuration.WithLabels("collectors").Set(time.GetElapsedTime(collectorsStarted).TotalSeconds);
+
+        var renderStarted = time.GetTimestamp();
+        store.Publish(snapshot, samples);
+        self.StageDuration.WithLabels("render").Set(time.GetElapsedTime(renderStarted).TotalSeconds);
+
+        if (allSucceeded)
+            self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        Completed++;
+        LogCycle(snapshot.Instances.Count, time.GetElapsedTime(started).TotalMilliseconds);
+        CycleCompleted?.Invoke(snapshot);
+        return snapshot;
+    }
+
+    private bool RunCollector(string name, ICollector collector, CycleSnapshot snapshot, CycleSamples samples)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            collector.Collect(snapshot, samples);
+            self.CollectorSuccess.WithLabels(name).Set(1);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            samples.Discard(collector.Families);
+            self.CollectorSuccess.WithLabels(name).Set(0);
+            self.Errors.WithLabels("collector").Inc();
+            LogCollectorFailed(ex, name);
+            return false;
+        }
+        finally
+        {
+            self.CollectorDuration.WithLabels(name).Set(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private void ReportLibvirt(LibvirtReadResult read)
+    {
+        self.LibvirtUp.Set(read.Available ? 1 : 0);
+        if (read.Available)
+        {
+            self.Instances.Set(read.Instances.Count);
+            if (read.DomainErrors > 0)
+                self.Errors.WithLabels("libvirt_domain").Inc(read.DomainErrors);
+            if (_lastLibvirtError is not null)
+                LogLibvirtBack();
+            _lastLibvirtError = null;
+            return;
+        }
+        self.Errors.WithLabels("libvirt").Inc();
+        // One line per distinct failure rather than one per cycle while libvirtd stays down.
+        if (read.Error != _lastLibvirtError)
+            LogLibvirtDown(read.Error ?? "unknown error");
+        _lastLibvirtError = read.Error ?? "unknown error";
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "libvirt unavailable, instance metrics will expire: {Error}")]
+    private partial void LogLibvirtDown(string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "libvirt available again")]
+    private partial void LogLibvirtBack();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "collector {Collector} failed; its metrics are left out of this cycle")]
+    private partial void LogCollectorFailed(Exception exception, string collector);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "cycle done: {Instances} instances in {Milliseconds:F1} ms")]
+    private partial void LogCycle(int instances, double milliseconds);
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Oie.Abstractions;
+
+namespace Oie.Host.CommandLine;
+
+/// <summary>The flags the host itself owns. Names and defaults are the seed's.</summary>
+internal sealed class HostFlags
+{
+    public HostFlags(FlagSet flags)
+    {
+        ListenAddress = flags.Custom<ListenAddress>("web.listen-address", "0.0.0.0:9120",
+            "Address on which to expose metrics and web interface.", CommandLine.ListenAddress.Parse);
+        TelemetryPath = flags.Custom<string>("web.telemetry-path", "/metrics",
+            "Path under which to expose metrics.", ParseTelemetryPath);
+        LibvirtUri = flags.String("libvirt.uri", "qemu:///system", "Libvirt connection URI (opened read-only).");
+        StaticCacheExpiration = flags.Duration("static.cache.expiration", TimeSpan.FromHours(1),
+            "How long rarely-changing metrics (disk thresholds) of an instance stay served after the cycle that produced them.");
+        DynamicCacheExpiration = flags.Duration("dynamic.cache.expiration", TimeSpan.FromSeconds(10),
+            "How long measured metrics of an instance stay served after the cycle that produced them\n" +
+            "(plus one collection interval of grace).");
+        CollectionInterval = flags.Duration("collection.interval", TimeSpan.FromSeconds(10),
+            "Interval between background collection cycles.");
+        LogLevel = flags.Custom<LogLevel>("log.level", "error", "Log level: error, info or debug.", ParseLogLevel);
+    }
+
+    public Flag<ListenAddress> ListenAddress { get; }
+    public Flag<string> TelemetryPath { get; }
+    public Flag<string> LibvirtUri { get; }
+    public Flag<TimeSpan> StaticCacheExpiration { get; }
+    public Flag<TimeSpan> DynamicCacheExpiration { get; }
+    public Flag<TimeSpan> CollectionInterval { get; }
+    public Flag<LogLevel> LogLevel { get; }
+
+    private static string? ParseTelemetryPath(string text, out string value)
+    {
+        value = text;
+        if (text.Length < 2 || text[0] != '/' || text.Contains('?') || text.Contains('#'))
+            return "must be an absolute path such as /metrics, other than /";
+        return null;
+    }
+
+    internal static string? ParseLogLevel(string text, out LogLevel value)
+    {
+        (value, var error) = text switch
+        {
+            "error" => (Microsoft.Extensions.Logging.LogLevel.Error, null),
+            "info" => (Microsoft.Extensions.Logging.LogLevel.Information, null),
+            "debug" => (Microsoft.Extensions.Logging.LogLevel.Debug, (string?)null),
+            _ => (Microsoft.Extensions.Logging.LogLevel.Error, "must be one of error, info, debug"),
+        };
+        return error;
+    }
+}

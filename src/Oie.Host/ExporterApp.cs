@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Oie.Abstractions;
+using Oie.Host.Collection;
+using Oie.Host.CommandLine;
+using Oie.Host.Exposition;
+using Oie.Host.Http;
+using Oie.Libvirt;
+
+namespace Oie.Host;
+
+/// <summary>Composes the exporter from parsed flags: collectors, libvirt source, caches, loop, cleanup and HTTP.</summary>
+internal static class ExporterApp
+{
+    public static WebApplication Build(ExporterCommandLine commandLine, TimeProvider time)
+    {
+        var flags = commandLine.Host;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        ConfigureLogging(builder.Logging, flags.LogLevel.Value);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            Listen(kestrel, flags.ListenAddress.Value);
+        });
+
+        var services = builder.Services;
+        // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
+        services.AddSingleton(sp => commandLine.CreateCollectors(
+            new PluginContext(sp.GetRequiredService<ILoggerFactory>(), time)));
+        services.AddSingleton(sp => new FamilyTable(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Collector.Families)));
+        services.AddSingleton(sp => new SelfMetrics(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name)));
+        services.AddSingleton(sp => new ExpositionStore(
+            sp.GetRequiredService<FamilyTable>(),
+            new CacheTtls(flags.DynamicCacheExpiration.Value, flags.StaticCacheExpiration.Value, flags.CollectionInterval.Value),
+            time,
+            sp.GetRequiredService<SelfMetrics>().WriteTo));
+        services.AddSingleton(sp => new LibvirtInstanceSource(
+            flags.LibvirtUri.Value, sp.GetRequiredService<ILogger<LibvirtInstanceSource>>(), time));
+        services.AddSingleton(sp => new CollectionCycle(
+            sp.GetRequiredService<LibvirtInstanceSource>(), sp.GetRequiredService<IReadOnlyList<NamedCollector>>(),
+            sp.GetRequiredService<FamilyTable>(), sp.GetRequiredService<ExpositionStore>(), sp.GetRequiredService<SelfMetrics>(),
+            time, sp.GetRequiredService<ILogger<CollectionCycle>>()));
+        services.AddHostedService(sp => new CollectionLoop(
+            sp.GetRequiredService<CollectionCycle>(), flags.CollectionInterval.Value, time, sp.GetRequiredService<ILogger<CollectionLoop>>()));
+        services.AddHostedService(sp => new CacheCleanupService(
+            sp.GetRequiredService<ExpositionStore>(), time, sp.GetRequiredService<ILogger<CacheCleanupService>>()));
+
+        var app = builder.Build();
+        ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>());
+        return app;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        logging.SetMinimumLevel(level);
+        logging.AddFilter("Microsoft", level <= LogLevel.Debug ? LogLevel.Information : LogLevel.Warning);
+    }
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ListenAddress address)
+    {
+        if (address.Host.Length == 0)
+            kestrel.ListenAnyIP(address.Port);
+        else if (address.Host == "localhost")
+            kestrel.ListenLocalhost(address.Port);
+        else if (IPAddress.TryParse(address.Host, out var ip))
+            kestrel.Listen(ip, address.Port);
+        else
+        {
+            foreach (var resolved in Dns.GetHostAddresses(address.Host))
+                kestrel.Listen(resolved, address.Port);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Prometheus;
+
+namespace Oie.Host.Exposition;
+
+/// <summary>The exporter's own metrics, in a prometheus-net registry appended to every exposition.</summary>
+internal sealed class SelfMetrics
+{
+    public static readonly string[] Stages = ["libvirt", "collectors", "render"];
+    public static readonly string[] ErrorSources = ["libvirt", "libvirt_domain", "collector"];
+
+    public SelfMetrics(IEnumerable<string> collectorNames)
+    {
+        Registry = Metrics.NewCustomRegistry();
+        DotNetStats.Register(Registry);
+        var factory = Metrics.WithCustomRegistry(Registry);
+        StageDuration = factory.CreateGauge("oie_exporter_collection_duration_seconds",
+            "Duration of each stage of the last collection cycle in seconds.", "stage");
+        Errors = factory.CreateCounter("oie_exporter_collection_errors_total",
+            "Errors met by the collection loop, by source.", "source");
+        LibvirtUp = factory.CreateGauge("oie_exporter_libvirt_up", "1 if the last cycle could read libvirt, else 0.");
+        Instances = factory.CreateGauge("oie_exporter_instances", "Active libvirt domains seen by the last successful cycle.");
+        LastSuccess = factory.CreateGauge("oie_exporter_last_successful_collection_timestamp_seconds",
+            "Unix time of the end of the last cycle in which libvirt and every collector succeeded.");
+        CollectorDuration = factory.CreateGauge("oie_exporter_collector_duration_seconds",
+            "Duration of each collector in the last cycle in seconds.", "collector");
+        CollectorSuccess = factory.CreateGauge("oie_exporter_collector_success",
+            "1 if the collector succeeded in the last cycle, else 0.", "collector");
+        foreach (var stage in Stages)
+            StageDuration.WithLabels(stage);
+        foreach (var source in ErrorSources)
+            Errors.WithLabels(source);
+        foreach (var name in collectorNames)
+        {
+            CollectorDuration.WithLabels(name);
+            CollectorSuccess.WithLabels(name);
+        }
+    }
+
+    public CollectorRegistry Registry { get; }
+    public Gauge StageDuration { get; }
+    public Counter Errors { get; }
+    public Gauge LibvirtUp { get; }
+    public Gauge Instances { get; }
+    public Gauge LastSuccess { get; }
+    public Gauge CollectorDuration { get; }
+    public Gauge CollectorSuccess { get; }
+
+    public void WriteTo(Stream output) =>
+        Registry.CollectAndExportAsTextAsync(output, ExpositionFormat.PrometheusText, CancellationToken.None).GetAwaiter().GetResult();
+}

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Xml;
+using System.Xml.Linq;
+using Oie.Abstractions;
+
+namespace Oie.Libvirt;
+
+/// <summary>Reads <see cref="InstanceFacts"/> from a libvirt domain XML and the Nova metadata inside it.</summary>
+public static class DomainXmlParser
+{
+    /// <summary>Nova writes 1.1 today; 1.0 is what older releases wrote, with the same elements we read.</summary>
+    private static readonly XNamespace[] NovaNamespaces =
+    [
+        "http://openstack.org/xmlns/libvirt/nova/1.1",
+        "http://openstack.org/xmlns/libvirt/nova/1.0",
+    ];
+
+    private static readonly XmlReaderSettings ReaderSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+    };
+
+    /// <exception cref="DomainXmlException">Malformed XML, no name/uuid, or metadata that does not parse.</exception>
+    public static InstanceFacts Parse(string xml) => ParseDomain(xml).Facts;
+
+    internal static ParsedDomain ParseDomain(string xml)
+    {
+        XElement root;
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), ReaderSettings);
+            root = XDocument.Load(reader).Root ?? throw new DomainXmlException("empty document");
+        }
+        catch (XmlException e)
+        {
+            throw new DomainXmlException($"malformed domain XML: {e.Message}", e);
+        }
+        if (root.Name != "domain")
+            throw new DomainXmlException($"root element is <{root.Name.LocalName}>, expected <domain>");
+
+        var name = root.Element("name")?.Value.Trim();
+        if (string.IsNullOrEmpty(name))
+            throw new DomainXmlException("domain XML has no <name>");
+        var uuidText = root.Element("uuid")?.Value.Trim();
+        if (!Guid.TryParse(uuidText, out var uuid))
+            throw new DomainXmlException($"domain {name}: <uuid> '{uuidText}' is not a UUID");
+
+        var devices = root.Element("devices");
+        var diskElements = devices?.Elements("disk").ToList() ?? [];
+        var interfaceElements = devices?.Elements("interface").ToList() ?? [];
+        var nova = FindNovaInstance(root);
+
+        var facts = new InstanceFacts
+        {
+            Domain = name,
+            InstanceUuid = uuid.ToString("D"),
+            DomainVcpus = ParseVcpus(root.Element("vcpu"), name),
+            Disks = [.. diskElements.Where(IsDisk).Select(d => ParseDisk(d, name))],
+            Interfaces = [.. interfaceElements.Select(i => i.Element("target")?.Attribute("dev")?.Value).OfType<string>().Where(d => d.Length > 0)],
+        };
+        if (nova is not null)
+            facts = WithNova(facts, nova.Value.Instance, nova.Value.Ns);
+        return new ParsedDomain(facts, diskElements.Count, interfaceElements.Count);
+    }
+
+    private static (XElement Instance, XNamespace Ns)? FindNovaInstance(XElement root)
+    {
+        var metadata = root.Element("metadata");
+        if (metadata is null)
+            return null;
+        foreach (var ns in NovaNamespaces)
+        {
+            if (metadata.Element(ns + "instance") is { } instance)
+                return (instance, ns);
+        }
+        return null;
+    }
+
+    private static InstanceFacts WithNova(InstanceFacts facts, XElement instance, XNamespace nova)
+    {
+        var owner = instance.Element(nova + "owner");
+        int? flavorVcpus = null;
+        if (instance.Element(nova + "flavor")?.Element(nova + "vcpus") is { } vcpus)
+            flavorVcpus = ParsePositiveInt(vcpus.Value, $"domain {facts.Domain}: nova:vcpus");
+
+        var ips = ImmutableArray.CreateBuilder<FixedIp>();
+        foreach (var ip in instance.Element(nova + "ports")?.Elements(nova + "port").Elements(nova + "ip") ?? [])
+            ips.Add(ParseFixedIp(ip, facts.Domain));
+
+        return facts with
+        {
+            UserUuid = owner?.Element(nova + "user")?.Attribute("uuid")?.Value.Trim() ?? "",
+            ProjectUuid = owner?.Element(nova + "project")?.Attribute("uuid")?.Value.Trim() ?? "",
+            FlavorVcpus = flavorVcpus,
+            FixedIps = ips.ToImmutable(),
+        };
+    }
+
+    private static FixedIp ParseFixedIp(XElement ip, string domain)
+    {
+        var address = ip.Attribute("address")?.Value.Trim() ?? "";
+        if (!IPAddress.TryParse(address, out var parsed))
+            throw new DomainXmlException($"domain {domain}: nova:ip address '{address}' is not an IP address");
+        var actual = parsed.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4;
+        if (ip.Attribute("ipVersion")?.Value.Trim() is { } versionText && versionText != actual.ToString(CultureInfo.InvariantCulture))
+            throw new DomainXmlException($"domain {domain}: nova:ip {address} has ipVersion '{versionText}'");
+        return new FixedIp(address, actual);
+    }
+
+    /// <summary>A missing device attribute means "disk" in libvirt's schema.</summary>
+    private static bool IsDisk(XElement disk) => (disk.Attribute("device")?.Value ?? "disk") == "disk";
+
+    private static DiskFacts ParseDisk(XElement disk, string domain)
+    {
+        var target = disk.Element("target")?.Attribute("dev")?.Value;
+        if (string.IsNullOrEmpty(target))
+            throw new DomainXmlException($"domain {domain}: a disk has no <target dev>");
+        var source = disk.Element("source");
+        switch (disk.Attribute("type")?.Value)
+        {
+            case "file" when source?.Attribute("file")?.Value is { Length: > 0 } file:
+                return new DiskFacts(target, "local", file);
+            case "network" when source?.Attribute("protocol")?.Value == "rbd" &&
+                                TrySplitRbdName(source.Attribute("name")?.Value, out var pool, out var image):
+                return new DiskFacts(target, pool, image);
+            default:
+                var id = disk.Element("serial")?.Value.Trim() is { Length: > 0 } serial ? serial
+                    : source?.Attribute("dev")?.Value ?? source?.Attribute("file")?.Value ?? "";
+                return new DiskFacts(target, "unknown", id);
+        }
+    }
+
+    /// <summary>"volumes/volume-UUID" → pool "volumes", image "volume-UUID" (an rbd namespace stays with the image).</summary>
+    private static bool TrySplitRbdName(string? name, out string pool, out string image)
+    {
+        var slash = name?.IndexOf('/') ?? -1;
+        if (name is null || slash <= 0 || slash == name.Length - 1)
+        {
+            pool = image = "";
+            return false;
+        }
+        pool = name[..slash];
+        image = name[(slash + 1)..];
+        return true;
+    }
+
+    /// <summary>The live count is <c>current</c> when set (vCPU hot-plug), else the element's value.</summary>
+    private static int ParseVcpus(XElement? vcpu, string domain)
+    {
+        if (vcpu is null)
+            return 0;
+        var text = vcpu.Attribute("current")?.Value ?? vcpu.Value;
+        return ParsePositiveInt(text, $"domain {domain}: <vcpu>");
+    }
+
+    private static int ParsePositiveInt(string text, string what) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new DomainXmlException($"{what} '{text}' is not a positive integer");
+}
+
+/// <summary>The facts plus how many &lt;disk&gt; and &lt;interface&gt; elements the XML has in all, which is what libvirt's
+/// bulk <c>block.count</c> / <c>net.count</c> count (cdroms included).</summary>
+internal sealed record ParsedDomain(InstanceFacts Facts, int DiskElements, int InterfaceElements);

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace Oie.Libvirt;
+
+internal static partial class Log
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to libvirt at {Uri}")]
+    public static partial void Connected(ILogger logger, string uri);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "libvirt unavailable ({Uri}): {Error}; retrying in {RetryIn}")]
+    public static partial void Unavailable(ILogger logger, string uri, string error, TimeSpan retryIn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain} skipped: {Error}")]
+    public static partial void DomainSkipped(ILogger logger, string domain, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Domain {Domain} vanished during the cycle")]
+    public static partial void DomainVanished(ILogger logger, string domain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain}: no counters this cycle: {Error}")]
+    public static partial void StatsFailed(ILogger logger, string domain, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Domain {Domain}: device {Device} stats failed, facts will be re-read: {Error}")]
+    public static partial void DeviceStatsFailed(ILogger logger, string domain, string device, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "libvirt does not accept NOWAIT for bulk stats ({Error}); asking without it")]
+    public static partial void NoWaitUnsupported(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk domain stats failed, using per-domain calls this cycle: {Error}")]
+    public static partial void BulkFailed(ILogger logger, string error);
+}

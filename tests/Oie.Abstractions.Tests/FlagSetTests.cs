@@ -1,0 +1,131 @@
+using Oie.Abstractions;
+
+namespace Oie.Abstractions.Tests;
+
+public class FlagSetTests
+{
+    private static (FlagSet Set, Flag<string> Name, Flag<bool> Enable, Flag<int> Min, Flag<double> Cpu, Flag<TimeSpan> Interval) Create()
+    {
+        var set = new FlagSet();
+        return (set, set.String("web.listen-address", "0.0.0.0:9120", "addr"), set.Bool("tor.enable", false, "tor"),
+            set.Int("conntrack.min", 20, "min"), set.Double("cpu.min", 10.0, "cpu"),
+            set.Duration("collection.interval", TimeSpan.FromSeconds(10), "interval"));
+    }
+
+    [Theory]
+    [InlineData("-web.listen-address=1.2.3.4:1")]
+    [InlineData("--web.listen-address=1.2.3.4:1")]
+    [InlineData("-web.listen-address", "1.2.3.4:1")]
+    [InlineData("--web.listen-address", "1.2.3.4:1")]
+    public void Accepts_every_go_value_syntax(params string[] args)
+    {
+        var f = Create();
+        Assert.True(f.Set.Parse(args).Success);
+        Assert.Equal("1.2.3.4:1", f.Name.Value);
+        Assert.True(f.Name.IsSet);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-tor.enable" }, true)]
+    [InlineData(new[] { "--tor.enable" }, true)]
+    [InlineData(new[] { "-tor.enable=false" }, false)]
+    [InlineData(new[] { "-tor.enable=true" }, true)]
+    [InlineData(new[] { "-tor.enable=1" }, true)]
+    [InlineData(new[] { "-tor.enable=F" }, false)]
+    public void Booleans_are_bare_or_take_a_value_after_equals(string[] args, bool expected)
+    {
+        var f = Create();
+        Assert.True(f.Set.Parse(args).Success);
+        Assert.Equal(expected, f.Enable.Value);
+    }
+
+    [Fact]
+    public void A_bare_boolean_does_not_swallow_the_next_flag()
+    {
+        var f = Create();
+        Assert.True(f.Set.Parse(["-tor.enable", "-conntrack.min=5"]).Success);
+        Assert.True(f.Enable.Value);
+        Assert.Equal(5, f.Min.Value);
+    }
+
+    [Fact]
+    public void Defaults_hold_when_not_given()
+    {
+        var f = Create();
+        Assert.True(f.Set.Parse([]).Success);
+        Assert.Equal("0.0.0.0:9120", f.Name.Value);
+        Assert.False(f.Enable.Value);
+        Assert.Equal(20, f.Min.Value);
+        Assert.Equal(10.0, f.Cpu.Value);
+        Assert.Equal(TimeSpan.FromSeconds(10), f.Interval.Value);
+        Assert.False(f.Name.IsSet);
+    }
+
+    [Theory]
+    [InlineData(new[] { "-nope=1" }, "flag provided but not defined: -nope")]
+    [InlineData(new[] { "-conntrack.min=abc" }, "invalid value \"abc\" for flag -conntrack.min")]
+    [InlineData(new[] { "-cpu.min=ten" }, "-cpu.min")]
+    [InlineData(new[] { "-cpu.min=NaN" }, "-cpu.min")]
+    [InlineData(new[] { "-tor.enable=yes" }, "-tor.enable")]
+    [InlineData(new[] { "-collection.interval=10" }, "-collection.interval")]
+    [InlineData(new[] { "-collection.interval=0s" }, "-collection.interval: must be greater than zero")]
+    [InlineData(new[] { "-collection.interval=-5s" }, "-collection.interval")]
+    [InlineData(new[] { "-conntrack.min" }, "flag needs an argument: -conntrack.min")]
+    [InlineData(new[] { "stray" }, "unexpected argument: stray")]
+    [InlineData(new[] { "---x" }, "bad flag syntax: ---x")]
+    [InlineData(new[] { "-=1" }, "bad flag syntax")]
+    public void Bad_input_fails_naming_the_flag(string[] args, string expected)
+    {
+        var result = Create().Set.Parse(args);
+        Assert.False(result.Success);
+        Assert.False(result.HelpRequested);
+        Assert.Contains(expected, result.Error);
+    }
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("-help")]
+    [InlineData("--help")]
+    public void Help_is_recognised(string arg) => Assert.True(Create().Set.Parse([arg]).HelpRequested);
+
+    [Fact]
+    public void The_last_occurrence_wins() 
+    {
+        var f = Create();
+        Assert.True(f.Set.Parse(["-conntrack.min=1", "-conntrack.min", "2"]).Success);
+        Assert.Equal(2, f.Min.Value);
+    }
+
+    [Fact]
+    public void Usage_lists_every_flag_with_its_default()
+    {
+        var f = Create();
+        var output = new StringWriter();
+        f.Set.WriteUsage(output);
+        var text = output.ToString();
+        Assert.Contains("-web.listen-address", text);
+        Assert.Contains("(default \"0.0.0.0:9120\")", text);
+        Assert.Contains("(default 10s)", text);
+        Assert.Contains("(default false)", text);
+        Assert.True(text.IndexOf("-collection.interval", StringComparison.Ordinal) < text.IndexOf("-web.listen-address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Defining_a_flag_twice_is_a_programming_error()
+    {
+        var set = new FlagSet();
+        set.Int("x", 1, "");
+        Assert.Throws<InvalidOperationException>(() => set.Int("x", 2, ""));
+    }
+
+    [Fact]
+    public void Custom_parsers_reject_with_their_reason()
+    {
+        var set = new FlagSet();
+        var even = set.Custom("even", "2", "an even number", static (string text, out int value) =>
+            int.TryParse(text, out value) && value % 2 == 0 ? null : "must be even");
+        Assert.Equal(2, even.Value);
+        var result = set.Parse(["-even=3"]);
+        Assert.Equal("invalid value \"3\" for flag -even: must be even", result.Error);
+    }
+}

@@ -1,0 +1,81 @@
+namespace Oie.Generators.Tests;
+
+/// <summary>C# source of in-memory plugin types for the test compilations.</summary>
+internal static class PluginSources
+{
+    private const string Usings = """
+        using System.Collections.Generic;
+        using Oie.Abstractions;
+
+        """;
+
+    /// <summary>A working collector <paramref name="ns"/>.<paramref name="type"/> whose Setup defines the flag -<paramref name="flag"/>.</summary>
+    public static string Collector(string ns, string type, string flag) => Usings + $$"""
+        namespace {{ns}}
+        {
+            public sealed class {{type}} : ICollector, ICollectorPlugin
+            {
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+
+                public static CollectorFactory Setup(FlagSet flags)
+                {
+                    flags.Bool("{{flag}}", false, "test flag");
+                    return context => new {{type}}();
+                }
+            }
+        }
+        """;
+
+    /// <summary>A plugin type that is complete but internal, for a separate assembly.</summary>
+    public const string Internal = Usings + """
+        namespace Hidden
+        {
+            internal sealed class InternalCollector : ICollector, ICollectorPlugin
+            {
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+                public static CollectorFactory Setup(FlagSet flags) => context => new InternalCollector();
+            }
+        }
+        """;
+
+    /// <summary>The three collectors of the repository's plugins.json.</summary>
+    public static readonly string[] Standard =
+    [
+        Collector("Oie.Collectors.Cpu", "CpuCollector", "cpu.test"),
+        Collector("Oie.Collectors.Disk", "DiskCollector", "disk.test"),
+        Collector("Oie.Collectors.Network", "NetworkCollector", "network.test"),
+    ];
+
+    /// <summary>Types that are wrong in one way each, under namespace Bad.</summary>
+    public const string Bad = Usings + """
+        namespace Bad
+        {
+            public sealed class NotAPlugin { }
+
+            public sealed class OnlyCollector : ICollector
+            {
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+            }
+
+            public sealed class Generic<T> : ICollector, ICollectorPlugin
+            {
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+                public static CollectorFactory Setup(FlagSet flags) => context => new Generic<T>();
+            }
+
+            public interface IPluginInterface : ICollector, ICollectorPlugin { }
+
+            public sealed class ExplicitSetup : ICollector, ICollectorPlugin
+            {
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+                static CollectorFactory ICollectorPlugin.Setup(FlagSet flags) => context => new ExplicitSetup();
+            }
+        }
+        """;
+}

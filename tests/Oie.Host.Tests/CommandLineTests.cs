@@ -1,0 +1,132 @@
+using Oie.Abstractions;
+using Oie.Generated;
+using Oie.Host.CommandLine;
+
+namespace Oie.Host.Tests;
+
+/// <summary>The seed's flags, defaults and command lines are a contract: dashboards, unit files and runbooks use them.</summary>
+public class CommandLineTests
+{
+    private static ExporterCommandLine Create() => new(PluginRegistry.Collectors);
+
+    public static TheoryData<string, string> SeedFlags => new()
+    {
+        { "web.listen-address", "\"0.0.0.0:9120\"" },
+        { "web.telemetry-path", "\"/metrics\"" },
+        { "libvirt.uri", "\"qemu:///system\"" },
+        { "read.thresholds", "\"\"" },
+        { "write.thresholds", "\"\"" },
+        { "default.read.threshold", "100" },
+        { "default.write.threshold", "100" },
+        { "static.cache.expiration", "1h0m0s" },
+        { "dynamic.cache.expiration", "10s" },
+        { "collection.interval", "10s" },
+        { "log.level", "\"error\"" },
+        { "conntrack.min", "20" },
+        { "cpu.min", "10" },
+        { "tor.enable", "false" },
+        { "tor.url", "\"https://onionoo.torproject.org/details?search=flag:exit&fields=or_addresses\"" },
+        { "tor.refresh", "1h0m0s" },
+        { "spamhaus.enable", "false" },
+        { "spamhaus.url", "\"https://www.spamhaus.org/drop/drop.txt\"" },
+        { "spamhaus.ipv6.url", "\"https://www.spamhaus.org/drop/dropv6.txt\"" },
+        { "spamhaus.refresh", "6h0m0s" },
+        { "emergingthreats.enable", "false" },
+        { "emergingthreats.url", "\"https://rules.emergingthreats.net/blockrules/compromised-ips.txt\"" },
+        { "emergingthreats.refresh", "6h0m0s" },
+        { "customlist.enable", "false" },
+        { "customlist.path", "\"\"" },
+        { "customlist.refresh", "10m0s" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SeedFlags))]
+    public void Every_seed_flag_exists_with_its_default(string name, string defaultText)
+    {
+        Assert.True(Create().Flags.TryGet(name, out var flag), $"-{name} is missing");
+        Assert.Equal(defaultText, flag.DefaultText);
+    }
+
+    [Fact]
+    public void The_seed_example_execstart_parses_unchanged()
+    {
+        string[] execStart =
+        [
+            "-web.listen-address=\"0.0.0.0:9120\"".Replace("\"", ""), "-web.telemetry-path=/metrics", "-libvirt.uri=qemu:///system",
+            "-read.thresholds=default:500,local:200,ultra:2500", "-write.thresholds=default:500,local:200,ultra:2500",
+            "-default.read.threshold=100", "-default.write.threshold=100", "-collection.interval=10s",
+            "-dynamic.cache.expiration=10s", "-conntrack.min=20", "-cpu.min=10", "-tor.enable", "-tor.refresh=1h",
+            "-spamhaus.enable", "-spamhaus.refresh=6h", "-emergingthreats.enable", "-emergingthreats.refresh=6h",
+            "-customlist.enable", "-customlist.path=/opt/openstack_instance_exporter/custom-ips.txt", "-customlist.refresh=10m",
+            "-log.level=info",
+        ];
+        var commandLine = Create();
+        var result = commandLine.Parse(execStart);
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, commandLine.Host.LogLevel.Value);
+        Assert.Equal(new ListenAddress("0.0.0.0", 9120), commandLine.Host.ListenAddress.Value);
+    }
+
+    [Fact]
+    public void Every_plugin_gets_a_collector_switch_defaulting_to_plugins_json()
+    {
+        var commandLine = Create();
+        Assert.NotEmpty(PluginRegistry.Collectors);
+        foreach (var registration in PluginRegistry.Collectors)
+        {
+            Assert.True(commandLine.Flags.TryGet("collector." + registration.Name, out var flag));
+            Assert.Equal(registration.EnabledByDefault ? "true" : "false", flag.DefaultText);
+        }
+    }
+
+    [Fact]
+    public void A_collector_switched_off_is_not_created()
+    {
+        var commandLine = Create();
+        Assert.True(commandLine.Parse(["-collector.cpu=false"]).Success);
+        var names = commandLine.CreateCollectors(new PluginContext(
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System)).Select(c => c.Name).ToList();
+        Assert.DoesNotContain("cpu", names);
+        Assert.Contains("disk", names);
+        Assert.Contains("network", names);
+    }
+
+    [Theory]
+    [InlineData("-log.level=verbose", "-log.level")]
+    [InlineData("-web.listen-address=9120", "-web.listen-address")]
+    [InlineData("-web.listen-address=::1:9120", "-web.listen-address")]
+    [InlineData("-web.listen-address=host:99999", "-web.listen-address")]
+    [InlineData("-web.telemetry-path=metrics", "-web.telemetry-path")]
+    [InlineData("-collection.interval=soon", "-collection.interval")]
+    [InlineData("-read.thresholds=ultra", "-read.thresholds")]
+    [InlineData("-collector.gpu=false", "-collector.gpu")]
+    public void Bad_values_fail_naming_the_flag(string arg, string flag)
+    {
+        var result = Create().Parse([arg]);
+        Assert.False(result.Success);
+        Assert.Contains(flag, result.Error);
+    }
+
+    [Theory]
+    [InlineData(":9120", "", 9120)]
+    [InlineData("[::1]:9120", "::1", 9120)]
+    [InlineData("127.0.0.1:0", "127.0.0.1", 0)]
+    [InlineData("localhost:9177", "localhost", 9177)]
+    [InlineData("node-17.example:9120", "node-17.example", 9120)]
+    public void Listen_addresses_parse_like_go(string text, string host, int port)
+    {
+        Assert.Null(ListenAddress.Parse(text, out var address));
+        Assert.Equal(new ListenAddress(host, port), address);
+    }
+
+    [Fact]
+    public void Usage_lists_every_flag()
+    {
+        var commandLine = Create();
+        var output = new StringWriter();
+        commandLine.WriteUsage(output);
+        foreach (var flag in commandLine.Flags.Flags)
+            Assert.Contains("-" + flag.Name + "\n", output.ToString());
+        Assert.Contains("not implemented yet", output.ToString());
+    }
+}

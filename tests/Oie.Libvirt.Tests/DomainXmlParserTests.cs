@@ -1,0 +1,223 @@
+namespace Oie.Libvirt.Tests;
+
+public class DomainXmlParserTests
+{
+    private const string Nova = "http://openstack.org/xmlns/libvirt/nova/1.1";
+
+    private static string Domain(string devices = "", string metadata = "", string vcpu = "<vcpu placement='static'>2</vcpu>",
+        string uuid = "11111111-0000-4000-8000-000000000000") => $"""
+        <domain type='kvm' id='3'>
+          <name>instance-00000001</name>
+          <uuid>{uuid}</uuid>
+          {metadata}
+          {vcpu}
+          <devices>{devices}</devices>
+        </domain>
+        """;
+
+    private const string NovaMetadata = $"""
+        <metadata>
+          <nova:instance xmlns:nova="{Nova}">
+            <nova:flavor name="m1.large"><nova:vcpus>4</nova:vcpus></nova:flavor>
+            <nova:owner>
+              <nova:user uuid="75736572-0000-4000-8000-000000000001">alice</nova:user>
+              <nova:project uuid="6f70656e-7374-6163-6b20-70726f6a6563">demo</nova:project>
+            </nova:owner>
+            <nova:ports>
+              <nova:port uuid="22222222-0000-4000-8000-000000000000">
+                <nova:ip type="fixed" address="10.0.0.5" ipVersion="4"/>
+                <nova:ip type="fixed" address="fd00::5" ipVersion="6"/>
+              </nova:port>
+              <nova:port uuid="22222222-0000-4000-8000-000000000001">
+                <nova:ip type="fixed" address="192.168.7.9" ipVersion="4"/>
+              </nova:port>
+            </nova:ports>
+          </nova:instance>
+        </metadata>
+        """;
+
+    [Fact]
+    public void Reads_nova_owner_flavor_ports_and_vcpus()
+    {
+        var facts = DomainXmlParser.Parse(Domain(metadata: NovaMetadata));
+
+        Assert.Equal("instance-00000001", facts.Domain);
+        Assert.Equal("11111111-0000-4000-8000-000000000000", facts.InstanceUuid);
+        Assert.Equal("75736572-0000-4000-8000-000000000001", facts.UserUuid);
+        Assert.Equal("6f70656e-7374-6163-6b20-70726f6a6563", facts.ProjectUuid);
+        Assert.Equal(4, facts.FlavorVcpus);
+        Assert.Equal(2, facts.DomainVcpus);
+        Assert.Equal([new FixedIp("10.0.0.5", 4), new FixedIp("fd00::5", 6), new FixedIp("192.168.7.9", 4)], facts.FixedIps.ToArray());
+    }
+
+    [Fact]
+    public void Domain_without_metadata_has_empty_openstack_fields()
+    {
+        var facts = DomainXmlParser.Parse(Domain(devices: "<interface type='bridge'><target dev='vnet0'/></interface>"));
+
+        Assert.Equal("instance-00000001", facts.Domain);
+        Assert.Equal("", facts.UserUuid);
+        Assert.Equal("", facts.ProjectUuid);
+        Assert.Null(facts.FlavorVcpus);
+        Assert.Empty(facts.FixedIps);
+        Assert.Equal(["vnet0"], facts.Interfaces.ToArray());
+    }
+
+    [Fact]
+    public void Foreign_metadata_is_not_mistaken_for_nova()
+    {
+        var metadata = """
+            <metadata>
+              <app:instance xmlns:app="http://example.com/other">
+                <app:owner><app:user uuid="not-nova"/><app:project uuid="not-nova"/></app:owner>
+              </app:instance>
+            </metadata>
+            """;
+
+        var facts = DomainXmlParser.Parse(Domain(metadata: metadata));
+
+        Assert.Equal("", facts.UserUuid);
+        Assert.Equal("", facts.ProjectUuid);
+    }
+
+    [Fact]
+    public void Older_nova_namespace_is_read_too()
+    {
+        var facts = DomainXmlParser.Parse(Domain(metadata: NovaMetadata.Replace("nova/1.1", "nova/1.0", StringComparison.Ordinal)));
+
+        Assert.Equal("6f70656e-7374-6163-6b20-70726f6a6563", facts.ProjectUuid);
+    }
+
+    [Fact]
+    public void Uuid_is_lower_case_canonical()
+    {
+        var facts = DomainXmlParser.Parse(Domain(uuid: "AAAAAAAA-0000-4000-8000-00000000000A"));
+
+        Assert.Equal("aaaaaaaa-0000-4000-8000-00000000000a", facts.InstanceUuid);
+    }
+
+    [Theory]
+    [InlineData("<domain><name>x</name><uuid>11111111-0000-4000-8000-000000000000</uuid>")]
+    [InlineData("")]
+    [InlineData("not xml at all")]
+    [InlineData("<domain><uuid>11111111-0000-4000-8000-000000000000</uuid></domain>")]
+    [InlineData("<domain><name>x</name><uuid>nope</uuid></domain>")]
+    [InlineData("<network><name>x</name><uuid>11111111-0000-4000-8000-000000000000</uuid></network>")]
+    public void Malformed_or_incomplete_xml_throws_DomainXmlException(string xml)
+    {
+        Assert.Throws<DomainXmlException>(() => DomainXmlParser.Parse(xml));
+    }
+
+    [Fact]
+    public void Dtd_is_refused()
+    {
+        var xml = "<!DOCTYPE domain [<!ENTITY x \"boom\">]><domain><name>&x;</name><uuid>11111111-0000-4000-8000-000000000000</uuid></domain>";
+
+        Assert.Throws<DomainXmlException>(() => DomainXmlParser.Parse(xml));
+    }
+
+    [Theory]
+    [InlineData("<nova:flavor><nova:vcpus>two</nova:vcpus></nova:flavor>")]
+    [InlineData("<nova:ports><nova:port><nova:ip address='10.0.0.999' ipVersion='4'/></nova:port></nova:ports>")]
+    [InlineData("<nova:ports><nova:port><nova:ip address='10.0.0.9' ipVersion='6'/></nova:port></nova:ports>")]
+    public void Unparsable_metadata_throws(string inner)
+    {
+        var metadata = $"<metadata><nova:instance xmlns:nova='{Nova}'>{inner}</nova:instance></metadata>";
+
+        Assert.Throws<DomainXmlException>(() => DomainXmlParser.Parse(Domain(metadata: metadata)));
+    }
+
+    [Fact]
+    public void Only_device_disk_counts_cdrom_and_floppy_are_excluded()
+    {
+        var devices = """
+            <disk type='file' device='cdrom'><source file='/tmp/config.iso'/><target dev='hdc'/></disk>
+            <disk type='file' device='floppy'><source file='/tmp/fd.img'/><target dev='fda'/></disk>
+            <disk type='file' device='disk'><source file='/var/lib/nova/instances/x/disk'/><target dev='vda'/></disk>
+            <disk type='file'><source file='/var/lib/nova/instances/x/disk.eph0'/><target dev='vdb'/></disk>
+            """;
+
+        var parsed = DomainXmlParser.ParseDomain(Domain(devices: devices));
+
+        Assert.Equal(
+            [new DiskFacts("vda", "local", "/var/lib/nova/instances/x/disk"), new DiskFacts("vdb", "local", "/var/lib/nova/instances/x/disk.eph0")],
+            parsed.Facts.Disks.ToArray());
+        Assert.Equal(4, parsed.DiskElements);
+    }
+
+    [Fact]
+    public void Rbd_source_name_splits_into_pool_and_image()
+    {
+        var devices = """
+            <disk type='network' device='disk'>
+              <source protocol='rbd' name='volumes/volume-33333333-0000-4000-8000-000000000000'><host name='192.0.2.10' port='6789'/></source>
+              <target dev='vdb' bus='virtio'/>
+              <serial>33333333-0000-4000-8000-000000000000</serial>
+            </disk>
+            <disk type='network' device='disk'>
+              <source protocol='rbd' name='vms/ns1/11111111-0000-4000-8000-000000000000_disk'/>
+              <target dev='vda' bus='virtio'/>
+            </disk>
+            """;
+
+        var facts = DomainXmlParser.Parse(Domain(devices: devices));
+
+        Assert.Equal(
+            [new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000000"),
+             new DiskFacts("vda", "vms", "ns1/11111111-0000-4000-8000-000000000000_disk")],
+            facts.Disks.ToArray());
+    }
+
+    [Fact]
+    public void Other_disks_are_unknown_with_serial_else_source_else_empty()
+    {
+        var devices = """
+            <disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vda'/><serial>55555555-0000-4000-8000-000000000005</serial></disk>
+            <disk type='block' device='disk'><source dev='/dev/sdc'/><target dev='vdb'/></disk>
+            <disk type='network' device='disk'><source protocol='iscsi' name='iqn.2010-10.org.openstack:volume-1/1'/><target dev='vdc'/></disk>
+            <disk type='network' device='disk'><source protocol='rbd' name='no-pool-here'/><target dev='vdd'/></disk>
+            <disk type='volume' device='disk'><source pool='default' volume='v1'/><target dev='vde'/></disk>
+            """;
+
+        var facts = DomainXmlParser.Parse(Domain(devices: devices));
+
+        Assert.Equal(
+            [new DiskFacts("vda", "unknown", "55555555-0000-4000-8000-000000000005"),
+             new DiskFacts("vdb", "unknown", "/dev/sdc"),
+             new DiskFacts("vdc", "unknown", ""),
+             new DiskFacts("vdd", "unknown", ""),
+             new DiskFacts("vde", "unknown", "")],
+            facts.Disks.ToArray());
+    }
+
+    [Fact]
+    public void Interfaces_are_target_devs_in_order_and_counted_with_targetless_ones()
+    {
+        var devices = """
+            <interface type='ethernet'><mac address='fa:16:3e:00:00:01'/><target dev='tap22222222-00'/></interface>
+            <interface type='hostdev'><mac address='fa:16:3e:00:00:02'/></interface>
+            <interface type='bridge'><target dev='tap22222222-01'/></interface>
+            """;
+
+        var parsed = DomainXmlParser.ParseDomain(Domain(devices: devices));
+
+        Assert.Equal(["tap22222222-00", "tap22222222-01"], parsed.Facts.Interfaces.ToArray());
+        Assert.Equal(3, parsed.InterfaceElements);
+    }
+
+    [Fact]
+    public void Vcpu_current_attribute_wins_over_the_maximum()
+    {
+        var facts = DomainXmlParser.Parse(Domain(vcpu: "<vcpu placement='static' current='3'>8</vcpu>"));
+
+        Assert.Equal(3, facts.DomainVcpus);
+    }
+
+    [Fact]
+    public void Disk_without_target_dev_throws()
+    {
+        var devices = "<disk type='file' device='disk'><source file='/x'/></disk>";
+
+        Assert.Throws<DomainXmlException>(() => DomainXmlParser.Parse(Domain(devices: devices)));
+    }
+}
