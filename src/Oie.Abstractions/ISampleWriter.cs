@@ -11,4 +11,8 @@ public interface ISampleWriter
     /// <param name="value">The sample value.</param>
     /// <param name="labelValues">One value per <see cref="MetricFamily.LabelNames"/>, in the same order.</param>
     void Write(MetricFamily family, Instance instance, double value, params ReadOnlySpan<string> labelValues);
+
+    /// <summary>A sample about the hypervisor as a whole (e.g. the conntrack table's fill), not about one instance.
+    /// It is replaced by every cycle and expires like an instance's samples.</summary>
+    void WriteHostSample(MetricFamily family, double value, params ReadOnlySpan<string> labelValues);
 }

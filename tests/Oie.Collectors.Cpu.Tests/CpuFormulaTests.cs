@@ -83,7 +83,7 @@ public sealed class CpuFormulaTests
         var vm = InstanceBuilder.Nova("instance-0000002a", "uuid-i", "uuid-u", "uuid-p").FlavorVcpus(1);
         var sample = Assert.Single(Measure(Plugin.Create<CpuCollector>(_time), vm, CpuSecond / 2, TimeSpan.FromSeconds(1)));
         Assert.Equal(["instance-0000002a", "uuid-i", "uuid-u", "uuid-p"], sample.Labels);
-        Assert.Equal("uuid-i", sample.Instance.Facts.InstanceUuid);
+        Assert.Equal("uuid-i", sample.Instance!.Facts.InstanceUuid);
     }
 
     [Fact]

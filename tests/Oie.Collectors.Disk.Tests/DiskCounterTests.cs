@@ -96,7 +96,7 @@ public sealed class DiskCounterTests
         var b = InstanceBuilder.Nova("b", "uuid-b").Disk("vda", "local", "/c");
         var samples = Run(a, b).Of("oie_disk_r_alert_threshold");
         Assert.Equal(["a/vda", "a/vdb", "b/vda"], samples.Select(s => s.Label("domain") + "/" + s.Label("disk_path")));
-        Assert.Equal(["uuid-a", "uuid-a", "uuid-b"], samples.Select(s => s.Instance.Facts.InstanceUuid));
+        Assert.Equal(["uuid-a", "uuid-a", "uuid-b"], samples.Select(s => s.Instance!.Facts.InstanceUuid));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public sealed class NetworkCounterTests
         var samples = Run(vm);
         Assert.Equal(8, samples.Samples.Count);
         Assert.All(samples.Samples, s => Assert.Equal(["instance-0000002a", "tap1234abcd-ef", "uuid-i", "uuid-u", "uuid-p"], s.Labels));
-        Assert.All(samples.Samples, s => Assert.Equal("uuid-i", s.Instance.Facts.InstanceUuid));
+        Assert.All(samples.Samples, s => Assert.Equal("uuid-i", s.Instance!.Facts.InstanceUuid));
     }
 
     [Fact]

@@ -2,8 +2,8 @@ using Oie.Abstractions;
 
 namespace Oie.Testing;
 
-/// <summary>One sample as a collector wrote it.</summary>
-public sealed record RecordedSample(MetricFamily Family, Instance Instance, double Value, IReadOnlyList<string> Labels)
+/// <summary>One sample as a collector wrote it; <see cref="Instance"/> is null for a host-wide sample.</summary>
+public sealed record RecordedSample(MetricFamily Family, Instance? Instance, double Value, IReadOnlyList<string> Labels)
 {
     public string Name => Family.Name;
 

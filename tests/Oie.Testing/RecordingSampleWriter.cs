@@ -14,8 +14,17 @@ public sealed class RecordingSampleWriter(IReadOnlyList<MetricFamily>? declaredF
 
     public void Write(MetricFamily family, Instance instance, double value, params ReadOnlySpan<string> labelValues)
     {
-        ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(instance);
+        Record(family, instance, value, labelValues);
+    }
+
+    /// <summary>Recorded with a null <see cref="RecordedSample.Instance"/>.</summary>
+    public void WriteHostSample(MetricFamily family, double value, params ReadOnlySpan<string> labelValues) =>
+        Record(family, null, value, labelValues);
+
+    private void Record(MetricFamily family, Instance? instance, double value, ReadOnlySpan<string> labelValues)
+    {
+        ArgumentNullException.ThrowIfNull(family);
         if (declaredFamilies is not null && !declaredFamilies.Contains(family))
             throw new InvalidOperationException($"{family.Name} is not one of the collector's families");
         if (labelValues.Length != family.LabelNames.Length)

@@ -21,6 +21,7 @@ internal sealed partial class CollectionCycle(
     ILogger<CollectionCycle> logger)
 {
     private string? _lastLibvirtError;
+    private readonly Dictionary<string, string> _lastSourceErrors = new(StringComparer.Ordinal);
 
     /// <summary>Completed cycles.</summary>
     public long Completed { get; private set; }
@@ -68,7 +69,20 @@ internal sealed partial class CollectionCycle(
         {
             collector.Collect(snapshot, samples);
             self.CollectorSuccess.WithLabels(name).Set(1);
+            if (_lastSourceErrors.Remove(name))
+                LogSourceBack(name);
             return true;
+        }
+        catch (CollectorSourceException ex)
+        {
+            samples.Discard(collector.Families);
+            self.CollectorSuccess.WithLabels(name).Set(0);
+            self.Errors.WithLabels(ex.Source).Inc();
+            // One line per distinct failure rather than one per cycle while the source stays broken.
+            if (!_lastSourceErrors.TryGetValue(name, out var last) || last != ex.Message)
+                LogSourceFailed(name, ex.Source, ex.Message);
+            _lastSourceErrors[name] = ex.Message;
+            return false;
         }
         catch (Exception ex)
         {
@@ -80,7 +94,9 @@ internal sealed partial class CollectionCycle(
         }
         finally
         {
-            self.CollectorDuration.WithLabels(name).Set(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            self.CollectorDuration.WithLabels(name).Set(seconds);
+            self.StageDuration.WithLabels(name).Set(seconds);
         }
     }
 
@@ -112,6 +128,12 @@ internal sealed partial class CollectionCycle(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "collector {Collector} failed; its metrics are left out of this cycle")]
     private partial void LogCollectorFailed(Exception exception, string collector);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "collector {Collector}: {Source} failed, its metrics are left out until it recovers: {Error}")]
+    private partial void LogSourceFailed(string collector, string source, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "collector {Collector} recovered")]
+    private partial void LogSourceBack(string collector);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "cycle done: {Instances} instances in {Milliseconds:F1} ms")]
     private partial void LogCycle(int instances, double milliseconds);

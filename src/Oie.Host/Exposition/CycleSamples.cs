@@ -6,6 +6,9 @@ namespace Oie.Host.Exposition;
 /// <summary>The samples one cycle's collectors wrote, encoded as text-format lines, per instance and family.</summary>
 internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
 {
+    /// <summary>The key host-wide samples are stored under; no instance UUID can be empty.</summary>
+    public const string HostKey = "";
+
     private readonly Dictionary<string, ArrayBufferWriter<byte>?[]> _byInstance = new(StringComparer.Ordinal);
     private Instance? _lastInstance;
     private ArrayBufferWriter<byte>?[]? _lastSegments;
@@ -14,6 +17,14 @@ internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
     {
         var index = families.IndexOf(family);
         var segments = SegmentsOf(instance);
+        TextFormat.WriteSample(segments[index] ??= new ArrayBufferWriter<byte>(256), family, value, labelValues);
+    }
+
+    public void WriteHostSample(MetricFamily family, double value, params ReadOnlySpan<string> labelValues)
+    {
+        var index = families.IndexOf(family);
+        if (!_byInstance.TryGetValue(HostKey, out var segments))
+            _byInstance.Add(HostKey, segments = new ArrayBufferWriter<byte>?[families.Count]);
         TextFormat.WriteSample(segments[index] ??= new ArrayBufferWriter<byte>(256), family, value, labelValues);
     }
 
@@ -28,7 +39,8 @@ internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
         }
     }
 
-    /// <summary>The encoded lines of each family for <paramref name="instanceUuid"/> (null where it wrote none).</summary>
+    /// <summary>The encoded lines of each family for <paramref name="instanceUuid"/> (null where it wrote none);
+    /// <see cref="HostKey"/> gives the host-wide samples.</summary>
     public byte[]?[] Take(string instanceUuid)
     {
         var result = new byte[]?[families.Count];

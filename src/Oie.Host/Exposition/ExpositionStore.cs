@@ -54,7 +54,7 @@ internal sealed class ExpositionStore
         get
         {
             lock (_lock)
-                return _entries.Count;
+                return _entries.Count - (_entries.ContainsKey(CycleSamples.HostKey) ? 1 : 0);
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed class ExpositionStore
         {
             if (snapshot.LibvirtAvailable)
             {
-                var active = new HashSet<string>(StringComparer.Ordinal);
+                var active = new HashSet<string>(StringComparer.Ordinal) { CycleSamples.HostKey };
                 foreach (var instance in snapshot.Instances)
                     active.Add(instance.Facts.InstanceUuid);
                 _entries.Keys.Where(uuid => !active.Contains(uuid)).ToList().ForEach(uuid => _entries.Remove(uuid));
@@ -79,6 +79,7 @@ internal sealed class ExpositionStore
                 var facts = instance.Facts;
                 _entries[facts.InstanceUuid] = new Entry(facts.Domain, facts.InstanceUuid, producedAt, samples.Take(facts.InstanceUuid));
             }
+            _entries[CycleSamples.HostKey] = new Entry("", CycleSamples.HostKey, producedAt, samples.Take(CycleSamples.HostKey));
             RenderLocked(_time.GetTimestamp());
         }
     }

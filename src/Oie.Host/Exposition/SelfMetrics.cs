@@ -14,7 +14,7 @@ internal sealed class SelfMetrics
         DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
         StageDuration = factory.CreateGauge("oie_exporter_collection_duration_seconds",
-            "Duration of each stage of the last collection cycle in seconds.", "stage");
+            "Duration of each stage of the last collection cycle in seconds: libvirt, each collector by name, collectors (all), render.", "stage");
         Errors = factory.CreateCounter("oie_exporter_collection_errors_total",
             "Errors met by the collection loop, by source.", "source");
         LibvirtUp = factory.CreateGauge("oie_exporter_libvirt_up", "1 if the last cycle could read libvirt, else 0.");
@@ -33,6 +33,8 @@ internal sealed class SelfMetrics
         {
             CollectorDuration.WithLabels(name);
             CollectorSuccess.WithLabels(name);
+            StageDuration.WithLabels(name);
+            Errors.WithLabels(name);
         }
     }
 
