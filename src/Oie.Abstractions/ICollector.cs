@@ -1,8 +1,10 @@
 namespace Oie.Abstractions;
 
 /// <summary>
-/// Turns one cycle's snapshot into samples. No I/O: everything a collector needs is in the snapshot, so it is a
-/// pure function of (snapshot, its own state) that tests can drive with hand-made snapshots.
+/// Turns one cycle's snapshot into samples. A collector derived from libvirt does no I/O: everything it needs is in the
+/// snapshot, so it is a pure function of (snapshot, its own state) that tests drive with hand-made snapshots. A collector
+/// that owns another source (conntrack) reads it here, once per cycle, within a deadline shorter than the interval, and
+/// throws <see cref="CollectorSourceException"/> when that source fails.
 /// </summary>
 public interface ICollector
 {
@@ -25,10 +27,16 @@ public interface ICollectorPlugin
 public delegate ICollector CollectorFactory(PluginContext context);
 
 /// <summary>What the host hands a plugin when it creates it.</summary>
-public sealed class PluginContext(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory, TimeProvider timeProvider)
+public sealed class PluginContext(
+    Microsoft.Extensions.Logging.ILoggerFactory loggerFactory,
+    TimeProvider timeProvider,
+    TimeSpan? collectionInterval = null)
 {
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; } = loggerFactory;
     public TimeProvider TimeProvider { get; } = timeProvider;
+
+    /// <summary><c>-collection.interval</c>: a collector's own deadlines must stay below it.</summary>
+    public TimeSpan CollectionInterval { get; } = collectionInterval ?? TimeSpan.FromSeconds(10);
 }
 
 /// <summary>One plugins.json entry as the generator wires it.</summary>

@@ -32,7 +32,7 @@ internal static class ExporterApp
         var services = builder.Services;
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
         services.AddSingleton(sp => commandLine.CreateCollectors(
-            new PluginContext(sp.GetRequiredService<ILoggerFactory>(), time)));
+            new PluginContext(sp.GetRequiredService<ILoggerFactory>(), time, flags.CollectionInterval.Value)));
         services.AddSingleton(sp => new FamilyTable(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Collector.Families)));
         services.AddSingleton(sp => new SelfMetrics(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name)));
         services.AddSingleton(sp => new ExpositionStore(
