@@ -47,7 +47,8 @@ internal static class ExporterApp
             sp.GetRequiredService<FamilyTable>(), sp.GetRequiredService<ExpositionStore>(), sp.GetRequiredService<SelfMetrics>(),
             time, sp.GetRequiredService<ILogger<CollectionCycle>>()));
         services.AddHostedService(sp => new CollectionLoop(
-            sp.GetRequiredService<CollectionCycle>(), flags.CollectionInterval.Value, time, sp.GetRequiredService<ILogger<CollectionLoop>>()));
+            sp.GetRequiredService<CollectionCycle>(), flags.CollectionInterval.Value, time, sp.GetRequiredService<SelfMetrics>(),
+            sp.GetRequiredService<ILogger<CollectionLoop>>()));
         services.AddHostedService(sp => new CacheCleanupService(
             sp.GetRequiredService<ExpositionStore>(), time, sp.GetRequiredService<ILogger<CacheCleanupService>>()));
 

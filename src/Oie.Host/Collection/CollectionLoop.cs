@@ -1,26 +1,39 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Oie.Host.Exposition;
 
 namespace Oie.Host.Collection;
 
 /// <summary>
-/// Runs a collection cycle at start and then every interval on a fixed schedule (PeriodicTimer: no drift, and a cycle
-/// that overruns is not stacked on top of the next one). Independent of scrapes.
+/// Runs a collection cycle at start and then on a fixed schedule: start + k × interval, independent of scrapes and of
+/// how long each cycle took (no drift). A cycle that overruns its interval is reported, and the slots it overran are
+/// skipped rather than run back to back (never stacked).
 /// </summary>
-internal sealed partial class CollectionLoop(CollectionCycle cycle, TimeSpan interval, TimeProvider time, ILogger<CollectionLoop> logger)
+internal sealed partial class CollectionLoop(
+    CollectionCycle cycle, TimeSpan interval, TimeProvider time, SelfMetrics self, ILogger<CollectionLoop> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        using var timer = new PeriodicTimer(interval, time);
+        var start = time.GetTimestamp();
+        var intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         try
         {
-            do
+            while (!stoppingToken.IsCancellationRequested)
             {
+                var cycleStart = time.GetTimestamp();
                 RunOnce();
+                var took = time.GetElapsedTime(cycleStart);
+                if (took > interval)
+                {
+                    self.Overruns.Inc();
+                    LogOverrun(took.TotalSeconds, interval.TotalSeconds);
+                }
+                var now = time.GetTimestamp();
+                var nextSlot = ((now - start) / intervalTicks + 1) * intervalTicks + start;
+                await Task.Delay(TimeSpan.FromSeconds((nextSlot - now) / (double)time.TimestampFrequency), time, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -41,4 +54,8 @@ internal sealed partial class CollectionLoop(CollectionCycle cycle, TimeSpan int
 
     [LoggerMessage(Level = LogLevel.Error, Message = "collection cycle failed")]
     private partial void LogCycleFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "collection cycle took {Seconds:F2}s, longer than -collection.interval={Interval}s; skipping the slots it overran")]
+    private partial void LogOverrun(double seconds, double interval);
 }

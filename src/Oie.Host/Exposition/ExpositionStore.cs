@@ -84,7 +84,7 @@ internal sealed class ExpositionStore
         }
     }
 
-    /// <summary>Drops entries whose every sample has expired; returns how many.</summary>
+    /// <summary>Drops entries whose every sample has expired; returns how many instances that was.</summary>
     public int RemoveExpired()
     {
         var now = _time.GetTimestamp();
@@ -96,7 +96,7 @@ internal sealed class ExpositionStore
                 _entries.Remove(uuid);
             if (expired.Count > 0)
                 RenderLocked(now);
-            return expired.Count;
+            return expired.Count(uuid => uuid != CycleSamples.HostKey);
         }
     }
 

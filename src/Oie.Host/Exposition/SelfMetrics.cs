@@ -21,6 +21,8 @@ internal sealed class SelfMetrics
         Instances = factory.CreateGauge("oie_exporter_instances", "Active libvirt domains seen by the last successful cycle.");
         LastSuccess = factory.CreateGauge("oie_exporter_last_successful_collection_timestamp_seconds",
             "Unix time of the end of the last cycle in which libvirt and every collector succeeded.");
+        Overruns = factory.CreateCounter("oie_exporter_collection_overruns_total",
+            "Collection cycles that took longer than -collection.interval.");
         CollectorDuration = factory.CreateGauge("oie_exporter_collector_duration_seconds",
             "Duration of each collector in the last cycle in seconds.", "collector");
         CollectorSuccess = factory.CreateGauge("oie_exporter_collector_success",
@@ -44,6 +46,7 @@ internal sealed class SelfMetrics
     public Gauge LibvirtUp { get; }
     public Gauge Instances { get; }
     public Gauge LastSuccess { get; }
+    public Counter Overruns { get; }
     public Gauge CollectorDuration { get; }
     public Gauge CollectorSuccess { get; }
 

@@ -1,0 +1,138 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Oie.Abstractions;
+using Oie.Host.Collection;
+using Oie.Host.CommandLine;
+using Oie.Host.Exposition;
+using Oie.Libvirt;
+
+namespace Oie.Host.Tests;
+
+/// <summary>One cycle over the real libvirt test driver with hand-made collectors that succeed, fail or write host-wide samples.</summary>
+public sealed class CollectionCycleTests : IDisposable
+{
+    private static readonly MetricFamily Good = new("oie_good", "Good", MetricType.Gauge, "domain");
+    private static readonly MetricFamily Broken = new("oie_broken", "Broken", MetricType.Gauge, "domain");
+    private static readonly MetricFamily Sourced = new("oie_sourced", "Sourced", MetricType.Gauge, "domain");
+    private static readonly MetricFamily HostWide = new("oie_host_wide", "Host wide", MetricType.Gauge);
+
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+    private readonly LibvirtInstanceSource _libvirt;
+    private readonly ExpositionStore _store;
+    private readonly CollectionCycle _cycle;
+    private readonly FailingSource _source = new();
+
+    public CollectionCycleTests()
+    {
+        _libvirt = new LibvirtInstanceSource($"test://{RepoPaths.SampleNode}", NullLogger<LibvirtInstanceSource>.Instance, _time);
+        NamedCollector[] collectors =
+        [
+            new("good", new DelegateCollector([Good, HostWide], (s, w) =>
+            {
+                foreach (var i in s.Instances)
+                    w.Write(Good, i, 1, i.Facts.Domain);
+                w.WriteHostSample(HostWide, 42);
+            })),
+            new("broken", new DelegateCollector([Broken], (s, w) =>
+            {
+                w.Write(Broken, s.Instances[0], 1, s.Instances[0].Facts.Domain);
+                throw new InvalidOperationException("bug");
+            })),
+            new("conntrack", new DelegateCollector([Sourced], (s, w) =>
+            {
+                w.Write(Sourced, s.Instances[0], 1, s.Instances[0].Facts.Domain);
+                if (_source.Failing)
+                    throw new CollectorSourceException("conntrack", "conntrack exited with status 1");
+            })),
+        ];
+        var families = new FamilyTable(collectors.Select(c => c.Collector.Families));
+        var self = new SelfMetrics(collectors.Select(c => c.Name));
+        _store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)),
+            _time, self.WriteTo);
+        _cycle = new CollectionCycle(_libvirt, collectors, families, _store, self, _time, NullLogger<CollectionCycle>.Instance);
+    }
+
+    public void Dispose() => _libvirt.Dispose();
+
+    private string Body() => Encoding.UTF8.GetString(_store.Current().Body);
+
+    [Fact]
+    public void A_throwing_collector_loses_only_its_own_samples_and_is_reported()
+    {
+        _cycle.Run();
+        var body = Body();
+        Assert.Contains("oie_good{domain=", body);
+        Assert.DoesNotContain("oie_broken{", body);
+        Assert.Contains("oie_exporter_collector_success{collector=\"broken\"} 0", body);
+        Assert.Contains("oie_exporter_collector_success{collector=\"good\"} 1", body);
+        Assert.Contains("oie_exporter_collection_errors_total{source=\"collector\"} 1", body);
+    }
+
+    [Fact]
+    public void A_failed_source_drops_that_cycles_samples_counts_by_source_and_recovers()
+    {
+        _cycle.Run();
+        Assert.Contains("oie_sourced{", Body());
+        _source.Failing = true;
+        _cycle.Run();
+        var failed = Body();
+        Assert.DoesNotContain("oie_sourced{", failed);
+        Assert.Contains("oie_exporter_collection_errors_total{source=\"conntrack\"} 1", failed);
+        Assert.Contains("oie_exporter_collector_success{collector=\"conntrack\"} 0", failed);
+        _source.Failing = false;
+        _cycle.Run();
+        Assert.Contains("oie_sourced{", Body());
+        Assert.Contains("oie_exporter_collector_success{collector=\"conntrack\"} 1", Body());
+    }
+
+    [Fact]
+    public void Host_wide_samples_are_served_once_and_survive_instance_churn()
+    {
+        _cycle.Run();
+        var body = Body();
+        Assert.Contains("# TYPE oie_host_wide gauge\noie_host_wide 42\n", body);
+        Assert.Equal(1, CountOccurrences(body, "oie_host_wide 42"));
+        Assert.Equal(8, _store.InstanceCount);
+    }
+
+    [Fact]
+    public void Stage_durations_and_last_success_are_reported()
+    {
+        _cycle.Run();
+        var body = Body();
+        foreach (var stage in new[] { "libvirt", "collectors", "render", "good", "conntrack" })
+            Assert.Contains($"oie_exporter_collection_duration_seconds{{stage=\"{stage}\"}}", body);
+        Assert.Contains("oie_exporter_libvirt_up 1", body);
+        Assert.Contains("oie_exporter_instances 8", body);
+    }
+
+    [Fact]
+    public void Libvirt_unreachable_is_reported_and_instance_series_expire()
+    {
+        using var down = new LibvirtInstanceSource("test:///nonexistent/node.xml", NullLogger<LibvirtInstanceSource>.Instance, _time);
+        var families = new FamilyTable([[Good]]);
+        var self = new SelfMetrics(["good"]);
+        var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)), _time, self.WriteTo);
+        var cycle = new CollectionCycle(down, [new("good", new DelegateCollector([Good], (s, w) => { }))], families, store, self, _time,
+            NullLogger<CollectionCycle>.Instance);
+        var snapshot = cycle.Run();
+        Assert.False(snapshot.LibvirtAvailable);
+        var body = Encoding.UTF8.GetString(store.Current().Body);
+        Assert.Contains("oie_exporter_libvirt_up 0", body);
+        Assert.Contains("oie_exporter_collection_errors_total{source=\"libvirt\"} 1", body);
+    }
+
+    private static int CountOccurrences(string text, string value) => (text.Length - text.Replace(value, "").Length) / value.Length;
+
+    private sealed class FailingSource
+    {
+        public bool Failing { get; set; }
+    }
+
+    private sealed class DelegateCollector(IReadOnlyList<MetricFamily> families, Action<CycleSnapshot, ISampleWriter> collect) : ICollector
+    {
+        public IReadOnlyList<MetricFamily> Families => families;
+        public void Collect(CycleSnapshot snapshot, ISampleWriter writer) => collect(snapshot, writer);
+    }
+}
