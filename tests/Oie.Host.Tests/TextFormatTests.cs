@@ -44,6 +44,8 @@ public class TextFormatTests
     [InlineData(0.1, "0.1")]
     [InlineData(1.0 / 3, "0.3333333333333333")]
     [InlineData(123456789012.0, "123456789012")]
+    [InlineData(3.814697265625E-06, "3.814697265625e-06")]
+    [InlineData(1e21, "1e+21")]
     [InlineData(double.NaN, "NaN")]
     [InlineData(double.PositiveInfinity, "+Inf")]
     [InlineData(double.NegativeInfinity, "-Inf")]

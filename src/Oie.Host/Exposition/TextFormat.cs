@@ -63,6 +63,10 @@ internal static class TextFormat
         var span = output.GetSpan(32);
         if (!value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture))
             throw new InvalidOperationException("a double did not fit in 32 bytes");
+        // Go prints exponents in lower case (3.8e-06); keep the exposition byte-compatible with the seed's.
+        var exponent = span[..written].IndexOf((byte)'E');
+        if (exponent >= 0)
+            span[exponent] = (byte)'e';
         output.Advance(written);
     }
 }
