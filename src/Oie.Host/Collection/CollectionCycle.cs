@@ -20,7 +20,7 @@ internal sealed partial class CollectionCycle(
     TimeProvider time,
     ILogger<CollectionCycle> logger)
 {
-    private string? _lastLibvirtError;
+    private bool _libvirtDown;
     private readonly Dictionary<string, string> _lastSourceErrors = new(StringComparer.Ordinal);
 
     /// <summary>Completed cycles.</summary>
@@ -108,16 +108,17 @@ internal sealed partial class CollectionCycle(
             self.Instances.Set(read.Instances.Count);
             if (read.DomainErrors > 0)
                 self.Errors.WithLabels("libvirt_domain").Inc(read.DomainErrors);
-            if (_lastLibvirtError is not null)
+            if (_libvirtDown)
                 LogLibvirtBack();
-            _lastLibvirtError = null;
+            _libvirtDown = false;
             return;
         }
         self.Errors.WithLabels("libvirt").Inc();
-        // One line per distinct failure rather than one per cycle while libvirtd stays down.
-        if (read.Error != _lastLibvirtError)
+        // One line when libvirt goes away rather than one per cycle while it stays down (the source logs its
+        // reconnection attempts, which back off).
+        if (!_libvirtDown)
             LogLibvirtDown(read.Error ?? "unknown error");
-        _lastLibvirtError = read.Error ?? "unknown error";
+        _libvirtDown = true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "libvirt unavailable, instance metrics will expire: {Error}")]
