@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Oie.Host.Tests;
@@ -60,26 +59,7 @@ public class PluginWiringTests
 
     private static async Task<(int ExitCode, string Output)> Run(string program, string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exitCode, stdout, stderr) = await ProcessRunner.RunAsync(program, args, workingDirectory, TimeSpan.FromMinutes(5));
+        return (exitCode, stdout + stderr);
     }
 }

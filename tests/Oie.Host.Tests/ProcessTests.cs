@@ -1,31 +1,10 @@
-using System.Diagnostics;
-
 namespace Oie.Host.Tests;
 
 /// <summary>The built executable, as an operator's unit file runs it.</summary>
 public class ProcessTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "openstack_instance_exporter.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, "openstack_instance_exporter.dll"), .. args]);
 
     [Theory]
     [InlineData("-no.such.flag", "flag provided but not defined: -no.such.flag")]
