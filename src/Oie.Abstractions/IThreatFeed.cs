@@ -1,0 +1,77 @@
+namespace Oie.Abstractions;
+
+/// <summary>
+/// A threat-intel list: it only knows its format. Fetching (HTTP or file), conditional requests, size caps, backoff,
+/// the last good copy on disk, health metrics and matching against conntrack are shared by every feed.
+/// </summary>
+public interface IThreatFeed
+{
+    FeedDescriptor Descriptor { get; }
+
+    /// <summary>
+    /// Adds the addresses and CIDRs listed in one downloaded <paramref name="body"/> of <paramref name="source"/>.
+    /// Never throws on content: an invalid line is skipped and counted with <see cref="FeedEntriesBuilder.CountInvalid"/>.
+    /// </summary>
+    void Parse(ReadOnlySpan<byte> body, Uri source, FeedEntriesBuilder entries);
+}
+
+/// <summary>
+/// Implemented by every feed type listed in plugins.json's "feeds". The generated registry calls <see cref="Setup"/>
+/// before the command line is parsed (the feed defines its -NAME.url / -NAME.refresh … flags); the host defines
+/// <c>-NAME.enable</c> and calls the factory only for enabled feeds.
+/// </summary>
+public interface IThreatFeedPlugin
+{
+    static abstract FeedFactory Setup(FlagSet flags);
+}
+
+public delegate IThreatFeed FeedFactory(PluginContext context);
+
+/// <summary>One plugins.json "feeds" entry as the generator wires it.</summary>
+public sealed record FeedRegistration(string Name, bool EnabledByDefault, Func<FlagSet, FeedFactory> Setup);
+
+/// <param name="Name">The plugins.json name, e.g. <c>tor</c>; the <c>feed</c> label of the health metrics.</param>
+/// <param name="MetricName">The contact metric, e.g. <c>oie_tor_contact</c>.</param>
+/// <param name="Help">The contact metric's help text.</param>
+/// <param name="Sources">Where the list comes from: http(s):// or file:// URIs, each fetched and parsed on its own.</param>
+/// <param name="Refresh">How often to fetch (file sources are also re-read as soon as they change).</param>
+public sealed record FeedDescriptor(string Name, string MetricName, string Help, IReadOnlyList<Uri> Sources, TimeSpan Refresh);
+
+/// <summary>Collects what a feed lists, as inclusive ranges of binary addresses (IPv4 as uint, IPv6 as UInt128).</summary>
+public sealed class FeedEntriesBuilder
+{
+    private readonly List<(uint First, uint Last)> _v4 = [];
+    private readonly List<(UInt128 First, UInt128 Last)> _v6 = [];
+
+    public IReadOnlyList<(uint First, uint Last)> V4 => _v4;
+    public IReadOnlyList<(UInt128 First, UInt128 Last)> V6 => _v6;
+
+    /// <summary>Lines or entries that were skipped as invalid.</summary>
+    public int Invalid { get; private set; }
+
+    public int Count => _v4.Count + _v6.Count;
+
+    public void AddV4(uint address) => _v4.Add((address, address));
+
+    public void AddV6(UInt128 address) => _v6.Add((address, address));
+
+    /// <param name="network">Host bits beyond <paramref name="prefixLength"/> are ignored.</param>
+    public void AddV4Cidr(uint network, int prefixLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixLength, 32);
+        var hostMask = prefixLength == 0 ? uint.MaxValue : (1u << (32 - prefixLength)) - 1;
+        _v4.Add((network & ~hostMask, network | hostMask));
+    }
+
+    /// <param name="network">Host bits beyond <paramref name="prefixLength"/> are ignored.</param>
+    public void AddV6Cidr(UInt128 network, int prefixLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(prefixLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(prefixLength, 128);
+        var hostMask = prefixLength == 0 ? UInt128.MaxValue : (UInt128.One << (128 - prefixLength)) - 1;
+        _v6.Add((network & ~hostMask, network | hostMask));
+    }
+
+    public void CountInvalid() => Invalid++;
+}
