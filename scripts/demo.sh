@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the exporter (Native AOT) and runs it on the embedded default: the bundled libvirt test-driver node of
-# OpenStack instances in samples/ — no hypervisor, no network. Ctrl-C stops it.
+# OpenStack instances in samples/ and a bundled conntrack capture of their flows (samples/conntrack.txt, read afresh
+# every cycle as if it were the live table) — no hypervisor, no network. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -9,6 +10,7 @@ ADDR=${OIE_DEMO_ADDRESS:-127.0.0.1:9120}
 echo "metrics: http://$ADDR/metrics"
 exec ./publish/openstack_instance_exporter \
   -libvirt.uri="test://$PWD/samples/node.xml" \
+  -conntrack.path=samples/conntrack.txt \
   -web.listen-address="$ADDR" \
   -collection.interval=5s \
   -log.level=info "$@"

@@ -1,10 +1,13 @@
 #!/bin/bash
 # Installs what building, running and testing the exporter needs on Debian 12, when it is missing:
 # libvirt0 (the exporter's libvirt.so.0), libvirt-clients (virsh, for poking at node files), prometheus (promtool,
-# to lint the exposition) and clang + zlib1g-dev (the Native AOT linker step). The .NET 10 SDK must already be on PATH.
+# to lint the exposition), clang + zlib1g-dev (the Native AOT linker step), and for the conntrack collector and its
+# real-kernel test: conntrack (the tool it runs), iproute2 (ip netns, ss), nftables (a `ct state` rule makes a namespace
+# track connections), socat and iputils-ping (the test's TCP/UDP/ICMP flows, inside its own namespaces only).
+# The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 need=()
-for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev; do
+for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev conntrack iproute2 nftables socat iputils-ping; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

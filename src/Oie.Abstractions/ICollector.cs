@@ -30,13 +30,17 @@ public delegate ICollector CollectorFactory(PluginContext context);
 public sealed class PluginContext(
     Microsoft.Extensions.Logging.ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
-    TimeSpan? collectionInterval = null)
+    TimeSpan? collectionInterval = null,
+    IContactAnalysis? contactAnalysis = null)
 {
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; } = loggerFactory;
     public TimeProvider TimeProvider { get; } = timeProvider;
 
     /// <summary><c>-collection.interval</c>: a collector's own deadlines must stay below it.</summary>
     public TimeSpan CollectionInterval { get; } = collectionInterval ?? TimeSpan.FromSeconds(10);
+
+    /// <summary>The enabled threat feeds' matching, when any feed is enabled; the conntrack collector feeds it.</summary>
+    public IContactAnalysis? ContactAnalysis { get; } = contactAnalysis;
 }
 
 /// <summary>One plugins.json entry as the generator wires it.</summary>

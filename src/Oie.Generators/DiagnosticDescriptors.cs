@@ -40,12 +40,12 @@ namespace Oie.Generators
         public static readonly DiagnosticDescriptor InvalidName = Error(
             "OIE007",
             "Invalid plugin name",
-            "Name \"{0}\" is invalid: it must match ^[a-z][a-z0-9_]*$ because it becomes the flag -{1}{0}");
+            "Name \"{0}\" is invalid: it must match ^[a-z][a-z0-9_]*$ because it becomes the flag -{1}");
 
         public static readonly DiagnosticDescriptor DuplicateName = Error(
             "OIE008",
             "Duplicate plugin name",
-            "{0} name \"{1}\" is listed twice in plugins.json (first at {2}); names must be unique because each becomes the flag -{3}{1}");
+            "{0} name \"{1}\" is listed twice in plugins.json (first at {2}); names must be unique because each becomes the flag -{3}");
 
         public static readonly DiagnosticDescriptor UnknownType = Error(
             "OIE009",

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Oie.Abstractions;
 using Oie.Host.Collection;
@@ -9,6 +11,7 @@ using Oie.Host.CommandLine;
 using Oie.Host.Exposition;
 using Oie.Host.Http;
 using Oie.Libvirt;
+using Oie.ThreatIntel;
 
 namespace Oie.Host;
 
@@ -31,10 +34,13 @@ internal static class ExporterApp
 
         var services = builder.Services;
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
-        services.AddSingleton(sp => commandLine.CreateCollectors(
-            new PluginContext(sp.GetRequiredService<ILoggerFactory>(), time, flags.CollectionInterval.Value)));
+        services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames));
+        var feeds = commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
+        if (feeds.Count > 0)
+            AddThreatIntel(services, feeds, commandLine.Feeds!, time);
+        services.AddSingleton(sp => commandLine.CreateCollectors(new PluginContext(
+            sp.GetRequiredService<ILoggerFactory>(), time, flags.CollectionInterval.Value, sp.GetService<ThreatIntel.ThreatIntel>()?.CreateContacts())));
         services.AddSingleton(sp => new FamilyTable(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Collector.Families)));
-        services.AddSingleton(sp => new SelfMetrics(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name)));
         services.AddSingleton(sp => new ExpositionStore(
             sp.GetRequiredService<FamilyTable>(),
             new CacheTtls(flags.DynamicCacheExpiration.Value, flags.StaticCacheExpiration.Value, flags.CollectionInterval.Value),
@@ -55,6 +61,18 @@ internal static class ExporterApp
         var app = builder.Build();
         ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>());
         return app;
+    }
+
+    /// <summary>The enabled feeds' refreshers (hosted services) and the shared matcher the conntrack pass consults.</summary>
+    private static void AddThreatIntel(IServiceCollection services, IReadOnlyList<IThreatFeed> feeds, ThreatIntelFlags flags, TimeProvider time)
+    {
+        services.AddSingleton(sp => new ThreatIntel.ThreatIntel(feeds, flags.CacheDir.Value is { Length: > 0 } dir ? dir : null,
+            sp.GetRequiredService<SelfMetrics>().Registry, sp.GetRequiredService<ILoggerFactory>(), time, flags.FetchOptions));
+        for (var i = 0; i < feeds.Count; i++)
+        {
+            var bit = i;
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ThreatIntel.ThreatIntel>().Refreshers[bit]);
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)

@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host;
 using Oie.Host.CommandLine;
 
-var commandLine = new ExporterCommandLine(PluginRegistry.Collectors);
+var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
 var parsed = commandLine.Parse(args);
 if (parsed.HelpRequested)
 {
@@ -12,6 +14,14 @@ if (parsed.HelpRequested)
 if (!parsed.Success)
 {
     Console.Error.WriteLine(parsed.Error);
+    Console.Error.WriteLine("Run with -h to list every flag.");
+    return 2;
+}
+// A feed refusing its flags (an enabled custom list without a path) is a usage error too.
+if (!commandLine.TryCreateFeeds(
+        new PluginContext(NullLoggerFactory.Instance, TimeProvider.System, commandLine.Host.CollectionInterval.Value), out _, out var feedError))
+{
+    Console.Error.WriteLine(feedError);
     Console.Error.WriteLine("Run with -h to list every flag.");
     return 2;
 }

@@ -39,6 +39,9 @@ public readonly struct IpKey : IEquatable<IpKey>, IComparable<IpKey>, ISpanForma
 
     public static IpKey FromV6(UInt128 value) => new(IpFamily.V6, (ulong)(value >> 64), (ulong)value);
 
+    /// <summary>An IPv6 address from its high and low 64 bits.</summary>
+    public static IpKey FromV6(ulong high, ulong low) => new(IpFamily.V6, high, low);
+
     /// <summary>The IPv4 address as a number; only meaningful when <see cref="IsV4"/>.</summary>
     public uint V4Value => (uint)_low;
 

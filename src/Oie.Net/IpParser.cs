@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Oie.Net;
 
@@ -7,7 +9,7 @@ namespace Oie.Net;
 /// (01 could mean octal). IPv6: 1-4 hex digits per group, any case, at most one <c>::</c>, an optional dotted IPv4 tail
 /// in the last 32 bits. No zone ids, brackets, prefixes or surrounding whitespace.
 /// </summary>
-internal static class IpParser
+internal static partial class IpParser
 {
     public static bool TryParse(ReadOnlySpan<byte> s, out IpKey key)
     {
@@ -15,9 +17,9 @@ internal static class IpParser
         {
             if (s.Contains((byte)':'))
             {
-                if (TryParseV6(s, out UInt128 v6))
+                if (TryParseV6(s, out ulong high, out ulong low))
                 {
-                    key = IpKey.FromV6(v6);
+                    key = IpKey.FromV6(high, low);
                     return true;
                 }
             }
@@ -74,72 +76,78 @@ internal static class IpParser
         return i == s.Length;
     }
 
-    public static bool TryParseV6(ReadOnlySpan<byte> s, out UInt128 value)
+    /// <summary>
+    /// Every IPv6 form, the dotted IPv4 tail included. Reads each group's up-to-4 hex digits at once (the digit count
+    /// from a mask, not a branch per character) over a zero-padded copy. Requires <c>s.Length &lt;= MaxTextLength</c>.
+    /// </summary>
+    [SkipLocalsInit]
+    public static bool TryParseV6Scalar(ReadOnlySpan<byte> s, out ulong high, out ulong low)
     {
-        value = 0;
+        high = low = 0;
+        int length = s.Length;
+        Span<byte> padded = stackalloc byte[64];
+        s.CopyTo(padded);
+        padded.Slice(length, 8).Clear();
+        ref byte text = ref MemoryMarshal.GetReference(padded);
+        ref byte hex = ref MemoryMarshal.GetReference(HexTable);
+
         Span<ushort> groups = stackalloc ushort[8];
         int count = 0;
         int compressAt = -1;
         int i = 0;
-
-        if (s.Length >= 2 && s[0] == (byte)':' && s[1] == (byte)':')
+        if (text == (byte)':')
         {
+            if (Unsafe.Add(ref text, 1) != (byte)':')
+            {
+                return false;
+            }
+
             compressAt = 0;
             i = 2;
         }
 
-        while (i < s.Length)
+        while (i < length)
         {
-            int start = i;
-            uint group = 0;
-            while ((uint)i < (uint)s.Length)
-            {
-                int nibble = HexValue(s[i]);
-                if (nibble < 0)
-                {
-                    break;
-                }
+            uint a = Unsafe.Add(ref hex, Unsafe.Add(ref text, i));
+            uint b = Unsafe.Add(ref hex, Unsafe.Add(ref text, i + 1));
+            uint c = Unsafe.Add(ref hex, Unsafe.Add(ref text, i + 2));
+            uint d = Unsafe.Add(ref hex, Unsafe.Add(ref text, i + 3));
+            uint invalid = ((a >> 4) & 1) | ((b >> 3) & 2) | ((c >> 2) & 4) | ((d >> 1) & 8) | 16; // non-hex is 0xFF
+            int digits = BitOperations.TrailingZeroCount(invalid);
+            byte next = Unsafe.Add(ref text, i + digits);
 
-                group = (group << 4) | (uint)nibble;
-                i++;
-                if (i - start > 4)
-                {
-                    // Could still be the start of an IPv4 tail only if it were <= 3 digits, so it is not.
-                    return false;
-                }
-            }
-
-            if ((uint)i < (uint)s.Length && s[i] == (byte)'.')
+            if (next == (byte)'.')
             {
-                if (count > 6 || !TryParseV4(s[start..], out uint v4))
+                if (count > 6 || !TryParseV4(s[i..], out uint v4))
                 {
                     return false;
                 }
 
                 groups[count++] = (ushort)(v4 >> 16);
                 groups[count++] = (ushort)v4;
-                i = s.Length;
                 break;
             }
 
-            if (i == start || count == 8)
+            if (digits == 0 || count == 8)
             {
                 return false;
             }
 
-            groups[count++] = (ushort)group;
-            if (i == s.Length)
+            uint value = ((a & 0xF) << 12) | ((b & 0xF) << 8) | ((c & 0xF) << 4) | (d & 0xF);
+            groups[count++] = (ushort)(value >> (16 - (4 * digits)));
+            i += digits;
+            if (i == length)
             {
                 break;
             }
 
-            if (s[i] != (byte)':')
+            if (next != (byte)':')
             {
-                return false;
+                return false; // anything else, a fifth hex digit included
             }
 
             i++;
-            if ((uint)i < (uint)s.Length && s[i] == (byte)':')
+            if (Unsafe.Add(ref text, i) == (byte)':')
             {
                 if (compressAt >= 0)
                 {
@@ -149,48 +157,47 @@ internal static class IpParser
                 compressAt = count;
                 i++;
             }
-            else if (i == s.Length)
+            else if (i == length)
             {
                 return false; // a single trailing colon
             }
         }
 
-        if (compressAt < 0 ? count != 8 : count > 7)
+        if (compressAt < 0)
         {
-            return false;
-        }
-
-        int gap = 8 - count;
-        UInt128 result = 0;
-        for (int g = 0; g < count; g++)
-        {
-            if (g == compressAt)
+            if (count != 8)
             {
-                result <<= 16 * gap;
+                return false;
+            }
+        }
+        else
+        {
+            if (count > 7)
+            {
+                return false;
             }
 
-            result = (result << 16) | groups[g];
+            // Move the groups after "::" to the end and zero the gap.
+            int after = count - compressAt;
+            groups.Slice(compressAt, after).CopyTo(groups[(8 - after)..]);
+            groups[compressAt..(8 - after)].Clear();
         }
 
-        if (compressAt == count)
-        {
-            result <<= 16 * gap;
-        }
-
-        value = result;
+        high = ((ulong)groups[0] << 48) | ((ulong)groups[1] << 32) | ((ulong)groups[2] << 16) | groups[3];
+        low = ((ulong)groups[4] << 48) | ((ulong)groups[5] << 32) | ((ulong)groups[6] << 16) | groups[7];
         return true;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int HexValue(byte c)
-    {
-        uint digit = (uint)(c - '0');
-        if (digit <= 9)
-        {
-            return (int)digit;
-        }
-
-        uint letter = (uint)((c | 0x20) - 'a');
-        return letter <= 5 ? (int)letter + 10 : -1;
-    }
+    /// <summary>Hex digit value by byte, 0xFF for anything else: one load instead of range checks per character.</summary>
+    private static ReadOnlySpan<byte> HexTable =>
+    [
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    ];
 }

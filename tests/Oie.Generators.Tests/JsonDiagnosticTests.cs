@@ -68,7 +68,7 @@ public sealed class JsonDiagnosticTests
 
         var diagnostic = run.Single();
         Assert.Equal("OIE004", diagnostic.Id);
-        Assert.Equal("Unknown property \"colectors\" in plugins.json; expected \"collectors\"", diagnostic.GetMessage());
+        Assert.Equal("Unknown property \"colectors\" in plugins.json; expected \"collectors\" or \"feeds\"", diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"colectors\"");
     }
 

@@ -28,6 +28,46 @@ internal static class PluginSources
         }
         """;
 
+    /// <summary>A working feed <paramref name="ns"/>.<paramref name="type"/> whose Setup defines the flag -<paramref name="flag"/>.</summary>
+    public static string Feed(string ns, string type, string flag) => Usings + $$"""
+        namespace {{ns}}
+        {
+            public sealed class {{type}} : IThreatFeed, IThreatFeedPlugin
+            {
+                public FeedDescriptor Descriptor => new FeedDescriptor("x", "oie_x_contact", "help", new System.Uri[0], System.TimeSpan.FromHours(1));
+
+                public void Parse(System.ReadOnlySpan<byte> body, System.Uri source, FeedEntriesBuilder entries) { }
+
+                public static FeedFactory Setup(FlagSet flags)
+                {
+                    flags.String("{{flag}}", "", "test flag");
+                    return context => new {{type}}();
+                }
+            }
+        }
+        """;
+
+    /// <summary>The four feeds of the repository's plugins.json.</summary>
+    public static readonly string[] Feeds =
+    [
+        Feed("Oie.Feeds.Tor", "TorFeed", "tor.url"),
+        Feed("Oie.Feeds.Spamhaus", "SpamhausFeed", "spamhaus.url"),
+        Feed("Oie.Feeds.EmergingThreats", "EmergingThreatsFeed", "emergingthreats.url"),
+        Feed("Oie.Feeds.CustomList", "CustomListFeed", "customlist.path"),
+    ];
+
+    /// <summary>A feed that lacks Setup, under namespace Bad.</summary>
+    public const string BadFeed = Usings + """
+        namespace Bad
+        {
+            public sealed class OnlyFeed : IThreatFeed
+            {
+                public FeedDescriptor Descriptor => null!;
+                public void Parse(System.ReadOnlySpan<byte> body, System.Uri source, FeedEntriesBuilder entries) { }
+            }
+        }
+        """;
+
     /// <summary>A plugin type that is complete but internal, for a separate assembly.</summary>
     public const string Internal = Usings + """
         namespace Hidden

@@ -7,7 +7,7 @@ namespace Oie.Host.Tests;
 /// <summary>The seed's flags, defaults and command lines are a contract: dashboards, unit files and runbooks use them.</summary>
 public class CommandLineTests
 {
-    private static ExporterCommandLine Create() => new(PluginRegistry.Collectors);
+    private static ExporterCommandLine Create() => new(PluginRegistry.Collectors, PluginRegistry.Feeds);
 
     public static TheoryData<string, string> SeedFlags => new()
     {
@@ -100,6 +100,10 @@ public class CommandLineTests
     [InlineData("-collection.interval=soon", "-collection.interval")]
     [InlineData("-read.thresholds=ultra", "-read.thresholds")]
     [InlineData("-collector.gpu=false", "-collector.gpu")]
+    [InlineData("-tor.url=ftp://mirror.example/tor.json", "-tor.url")]
+    [InlineData("-spamhaus.ipv6.url=gopher://x", "-spamhaus.ipv6.url")]
+    [InlineData("-emergingthreats.refresh=0s", "-emergingthreats.refresh")]
+    [InlineData("-gpu.enable", "-gpu.enable")]
     public void Bad_values_fail_naming_the_flag(string arg, string flag)
     {
         var result = Create().Parse([arg]);
@@ -127,6 +131,42 @@ public class CommandLineTests
         commandLine.WriteUsage(output);
         foreach (var flag in commandLine.Flags.Flags)
             Assert.Contains("-" + flag.Name + "\n", output.ToString());
-        Assert.Contains("not implemented yet", output.ToString());
     }
+
+    [Fact]
+    public void Every_feed_gets_an_enable_switch_defaulting_to_plugins_json()
+    {
+        var commandLine = Create();
+        Assert.Equal(["tor", "spamhaus", "emergingthreats", "customlist"], PluginRegistry.Feeds.Select(f => f.Name));
+        foreach (var registration in PluginRegistry.Feeds)
+        {
+            Assert.True(commandLine.Flags.TryGet(registration.Name + ".enable", out var flag));
+            Assert.True(flag.IsBool);
+            Assert.Equal(registration.EnabledByDefault ? "true" : "false", flag.DefaultText);
+        }
+    }
+
+    [Fact]
+    public void Only_enabled_feeds_are_created_in_plugins_json_order()
+    {
+        var commandLine = Create();
+        Assert.Empty(commandLine.CreateFeeds(Context()));
+        Assert.True(commandLine.Parse(["-spamhaus.enable", "-tor.enable=true", "-customlist.enable", "-customlist.path=/etc/oie/ips.txt"]).Success);
+        var feeds = commandLine.CreateFeeds(Context());
+        Assert.Equal(["tor", "spamhaus", "customlist"], feeds.Select(f => f.Descriptor.Name));
+        Assert.Equal(new Uri("file:///etc/oie/ips.txt"), Assert.Single(feeds[2].Descriptor.Sources));
+    }
+
+    [Fact]
+    public void An_enabled_custom_list_without_a_path_is_a_usage_error()
+    {
+        var commandLine = Create();
+        Assert.True(commandLine.Parse(["-customlist.enable"]).Success);
+        Assert.False(commandLine.TryCreateFeeds(Context(), out var feeds, out var error));
+        Assert.Empty(feeds);
+        Assert.Contains("-customlist.path", error);
+    }
+
+    private static PluginContext Context() =>
+        new(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System);
 }

@@ -11,6 +11,8 @@ public class ProcessTests
     [InlineData("-collection.interval=fast", "invalid value \"fast\" for flag -collection.interval")]
     [InlineData("-read.thresholds=default:lots", "-read.thresholds")]
     [InlineData("-log.level=loud", "-log.level")]
+    [InlineData("-tor.url=ftp://mirror.example/tor.json", "-tor.url")]
+    [InlineData("-customlist.enable", "-customlist.path is empty")]
     public async Task Invalid_flags_exit_2_naming_the_flag(string arg, string message)
     {
         var (exitCode, _, stderr) = await Run(arg);

@@ -18,6 +18,7 @@ public sealed class InstanceBuilder
     private readonly List<BlockCounters?> _diskStats = [];
     private readonly List<string> _interfaces = [];
     private readonly List<InterfaceCounters?> _interfaceStats = [];
+    private readonly List<FixedIp> _fixedIps = [];
     private bool _noDiskStats;
     private bool _noInterfaceStats;
 
@@ -90,6 +91,13 @@ public sealed class InstanceBuilder
         return this;
     }
 
+    /// <summary>A <c>nova:ports/nova:port/nova:ip</c> entry, address as written in the metadata.</summary>
+    public InstanceBuilder FixedIp(string address, int version)
+    {
+        _fixedIps.Add(new FixedIp(address, version));
+        return this;
+    }
+
     /// <summary>Leaves <see cref="InstanceStats.Disks"/> empty, as when block stats could not be read at all.</summary>
     public InstanceBuilder NoDiskStats()
     {
@@ -114,6 +122,7 @@ public sealed class InstanceBuilder
         DomainVcpus = _domainVcpus,
         Disks = [.. _disks],
         Interfaces = [.. _interfaces],
+        FixedIps = [.. _fixedIps],
     };
 
     public InstanceStats BuildStats() => new()

@@ -33,7 +33,7 @@ namespace Oie.Generators.Emitting
                 first = false;
                 var registration = "global::" + section.RegistrationType;
                 sb.Append("        /// <summary>The ").Append(section.JsonName)
-                    .Append(" of plugins.json; each can be switched with -").Append(section.FlagPrefix).Append("&lt;name&gt;=true|false.</summary>\n");
+                    .Append(" of plugins.json; each can be switched with -").Append(section.FlagFor("&lt;name&gt;")).Append("=true|false.</summary>\n");
                 sb.Append("        public static global::System.Collections.Generic.IReadOnlyList<").Append(registration).Append("> ")
                     .Append(section.RegistryProperty).Append(" { get; } = ");
                 var entries = plugins.Where(p => p.Kind == section.Kind).ToList();

@@ -4,5 +4,6 @@ namespace Oie.Generators.Model
     internal enum PluginKind
     {
         Collector,
+        Feed,
     }
 }

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 namespace Oie.Generators.Model
 {
     /// <summary>
-    /// Everything that differs between kinds of plugin: adding one (the threat feeds) is a new <see cref="PluginKind"/>
-    /// and a new row in <see cref="All"/>; the parser, the type checks and the emitter are shared.
+    /// Everything that differs between kinds of plugin: adding one is a new <see cref="PluginKind"/> and a new row in
+    /// <see cref="All"/>; the parser, the type checks and the emitter are shared.
     /// </summary>
     internal sealed class PluginSection
     {
@@ -15,19 +15,32 @@ namespace Oie.Generators.Model
                 jsonName: "collectors",
                 noun: "collector",
                 flagPrefix: "collector.",
+                flagSuffix: "",
                 contractInterfaces: new[] { "Oie.Abstractions.ICollectorPlugin", "Oie.Abstractions.ICollector" },
                 setupInterface: "Oie.Abstractions.ICollectorPlugin",
                 registrationType: "Oie.Abstractions.CollectorRegistration",
                 registryProperty: "Collectors"),
+            new PluginSection(
+                PluginKind.Feed,
+                jsonName: "feeds",
+                noun: "feed",
+                flagPrefix: "",
+                flagSuffix: ".enable",
+                contractInterfaces: new[] { "Oie.Abstractions.IThreatFeedPlugin", "Oie.Abstractions.IThreatFeed" },
+                setupInterface: "Oie.Abstractions.IThreatFeedPlugin",
+                registrationType: "Oie.Abstractions.FeedRegistration",
+                registryProperty: "Feeds"),
         };
 
-        private PluginSection(PluginKind kind, string jsonName, string noun, string flagPrefix, string[] contractInterfaces,
+        private PluginSection(PluginKind kind, string jsonName, string noun, string flagPrefix, string flagSuffix,
+            string[] contractInterfaces,
             string setupInterface, string registrationType, string registryProperty)
         {
             Kind = kind;
             JsonName = jsonName;
             Noun = noun;
             FlagPrefix = flagPrefix;
+            FlagSuffix = flagSuffix;
             ContractInterfaces = contractInterfaces;
             SetupInterface = setupInterface;
             RegistrationType = registrationType;
@@ -42,8 +55,11 @@ namespace Oie.Generators.Model
         /// <summary>How messages name one entry: "collector 'cpu'".</summary>
         public string Noun { get; }
 
-        /// <summary>The run-time switch is <c>-{FlagPrefix}{name}</c>.</summary>
+        /// <summary>The run-time switch is <c>-{FlagPrefix}{name}{FlagSuffix}</c>: <c>-collector.cpu</c>, <c>-tor.enable</c>.</summary>
         public string FlagPrefix { get; }
+
+        /// <summary>See <see cref="FlagPrefix"/>.</summary>
+        public string FlagSuffix { get; }
 
         /// <summary>Metadata names of the interfaces an entry's type must implement.</summary>
         public IReadOnlyList<string> ContractInterfaces { get; }
@@ -56,6 +72,9 @@ namespace Oie.Generators.Model
 
         /// <summary>The PluginRegistry property listing this kind.</summary>
         public string RegistryProperty { get; }
+
+        /// <summary>The switch of the entry named <paramref name="name"/>, without the leading dash: <c>collector.cpu</c>.</summary>
+        public string FlagFor(string name) => FlagPrefix + name + FlagSuffix;
 
         public static PluginSection For(PluginKind kind)
         {

@@ -110,7 +110,7 @@ namespace Oie.Generators.Parsing
             {
                 valid = false;
                 context.Report(DiagnosticDescriptors.MissingProperty, item.Span, label, NameProperty,
-                    "it names the flag -" + section.FlagPrefix + "<name>");
+                    "it names the flag -" + section.FlagFor("<name>"));
             }
             else if (name.Kind != JsonKind.String)
             {
@@ -120,7 +120,7 @@ namespace Oie.Generators.Parsing
             else if (!IsValidName(name.Text!))
             {
                 valid = false;
-                context.Report(DiagnosticDescriptors.InvalidName, name.Span, name.Text!, section.FlagPrefix);
+                context.Report(DiagnosticDescriptors.InvalidName, name.Span, name.Text!, section.FlagFor(name.Text!));
             }
             else
             {
@@ -130,7 +130,7 @@ namespace Oie.Generators.Parsing
                 {
                     valid = false;
                     context.Report(DiagnosticDescriptors.DuplicateName, name.Span,
-                        Capitalize(section.Noun), name.Text!, first.LineColumn, section.FlagPrefix);
+                        Capitalize(section.Noun), name.Text!, first.LineColumn, section.FlagFor(name.Text!));
                 }
                 else
                 {
@@ -152,7 +152,7 @@ namespace Oie.Generators.Parsing
             {
                 valid = false;
                 context.Report(DiagnosticDescriptors.MissingProperty, item.Span, label, DefaultProperty,
-                    "true or false: whether it runs unless switched with -" + section.FlagPrefix + "<name>");
+                    "true or false: whether it runs unless switched with -" + section.FlagFor("<name>"));
             }
             else if (isDefault.Kind != JsonKind.True && isDefault.Kind != JsonKind.False)
             {

@@ -1,4 +1,5 @@
 using Oie.Abstractions;
+using Oie.ThreatIntel;
 
 namespace Oie.Host.CommandLine;
 
@@ -6,27 +7,41 @@ namespace Oie.Host.CommandLine;
 internal sealed record NamedCollector(string Name, ICollector Collector);
 
 /// <summary>
-/// Every flag of the exporter: the host's, each compiled-in plugin's, and node_exporter-style
-/// <c>-collector.NAME</c> switches with the default plugins.json gives.
+/// Every flag of the exporter: the host's, each compiled-in plugin's, node_exporter-style <c>-collector.NAME</c> switches
+/// and the seed's <c>-NAME.enable</c> feed switches, each with the default plugins.json gives.
 /// </summary>
 internal sealed class ExporterCommandLine
 {
     private readonly List<(CollectorRegistration Registration, Flag<bool> Enabled, CollectorFactory Factory)> _collectors = [];
+    private readonly List<(FeedRegistration Registration, Flag<bool> Enabled, FeedFactory Factory)> _feeds = [];
 
-    public ExporterCommandLine(IReadOnlyList<CollectorRegistration> collectors)
+    public ExporterCommandLine(IReadOnlyList<CollectorRegistration> collectors, IReadOnlyList<FeedRegistration>? feeds = null)
     {
         Host = new HostFlags(Flags);
-        PendingFlags.Define(Flags);
         foreach (var registration in collectors)
         {
             var enabled = Flags.Bool("collector." + registration.Name, registration.EnabledByDefault,
                 $"Enable the {registration.Name} collector.");
             _collectors.Add((registration, enabled, registration.Setup(Flags)));
         }
+        if (feeds is { Count: > 0 })
+            Feeds = ThreatIntelFlags.Define(Flags);
+        foreach (var registration in feeds ?? [])
+        {
+            var enabled = Flags.Bool(registration.Name + ".enable", registration.EnabledByDefault,
+                $"Enable the {registration.Name} threat-intel feed.");
+            _feeds.Add((registration, enabled, registration.Setup(Flags)));
+        }
     }
 
     public FlagSet Flags { get; } = new();
     public HostFlags Host { get; }
+
+    /// <summary>The flags shared by all feeds (-feeds.cache-dir …); null when no feed is compiled in.</summary>
+    public ThreatIntelFlags? Feeds { get; }
+
+    /// <summary>The collectors switched on, by name, in plugins.json order.</summary>
+    public IReadOnlyList<string> EnabledCollectorNames => [.. _collectors.Where(c => c.Enabled.Value).Select(c => c.Registration.Name)];
 
     public FlagParseResult Parse(IReadOnlyList<string> args) => Flags.Parse(args);
 
@@ -39,6 +54,37 @@ internal sealed class ExporterCommandLine
                 result.Add(new NamedCollector(registration.Name, factory(context)));
         }
         return result;
+    }
+
+    /// <summary>The enabled feeds, in plugins.json order. A feed whose flags do not fit together (an enabled custom list
+    /// without a path) throws <see cref="ArgumentException"/>; <see cref="TryCreateFeeds"/> turns that into a message.</summary>
+    public IReadOnlyList<IThreatFeed> CreateFeeds(PluginContext context)
+    {
+        var result = new List<IThreatFeed>();
+        foreach (var (_, enabled, factory) in _feeds)
+        {
+            if (enabled.Value)
+                result.Add(factory(context));
+        }
+        return result;
+    }
+
+    /// <summary><see cref="CreateFeeds"/>, with a feed's refusal of its flags as <paramref name="error"/>: a usage error
+    /// (exit 2), like a flag that does not parse.</summary>
+    public bool TryCreateFeeds(PluginContext context, out IReadOnlyList<IThreatFeed> feeds, out string? error)
+    {
+        try
+        {
+            feeds = CreateFeeds(context);
+            error = null;
+            return true;
+        }
+        catch (ArgumentException e)
+        {
+            feeds = [];
+            error = e.Message;
+            return false;
+        }
     }
 
     public void WriteUsage(TextWriter output)

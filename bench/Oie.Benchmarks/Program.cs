@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+using Oie.Benchmarks;
+using Oie.Conntrack;
+
+// generate [FILE] [LINES]: write the capture. quick: time 5 cycles with a Stopwatch. Anything else goes to BenchmarkDotNet.
+switch (args.FirstOrDefault())
+{
+    case "generate":
+        string path = args.Length > 1 ? args[1] : ConntrackBenchmarks.CapturePath;
+        int lines = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : CaptureGenerator.DefaultLines;
+        CaptureGenerator.Write(path, lines);
+        Console.WriteLine($"wrote {lines:N0} lines to {path} ({new FileInfo(path).Length:N0} bytes)");
+        return 0;
+    case "quick":
+        // A Stopwatch cross-check of the BenchmarkDotNet numbers: min and median of 15 cycles after 5 warm-up cycles.
+        var bench = new ConntrackBenchmarks();
+        bench.Setup();
+        Time("parse only, memory", () => bench.ParseOnly_Memory());
+        Time("parse + attribute, memory", () => bench.ParseAndAttribute_Memory());
+        Time("parse + attribute, file", () => bench.ParseAndAttribute_File().GetAwaiter().GetResult());
+        return 0;
+    default:
+        long captureLines = File.Exists(ConntrackBenchmarks.CapturePath) ? CountLines(ConntrackBenchmarks.CapturePath) : CaptureGenerator.DefaultLines;
+        var config = DefaultConfig.Instance.AddColumn(new LinesPerSecondColumn(captureLines));
+        BenchmarkSwitcher.FromAssembly(typeof(ConntrackBenchmarks).Assembly).Run(args, config);
+        return 0;
+}
+
+static long CountLines(string path) => ConntrackTableReader.Read(File.ReadAllBytes(path), new NoSink()).Lines;
+
+static void Time(string name, Func<long> cycle)
+{
+    for (int i = 0; i < 5; i++)
+    {
+        cycle();
+    }
+
+    var times = new List<double>();
+    for (int i = 0; i < 15; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        cycle();
+        times.Add(watch.Elapsed.TotalMilliseconds);
+    }
+
+    times.Sort();
+    Console.WriteLine($"{name,-28} min {times[0],6:F1} ms   median {times[times.Count / 2],6:F1} ms");
+}
+
+internal readonly struct NoSink : IFlowSink
+{
+    public void OnFlow(in ConntrackFlow flow)
+    {
+    }
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Oie.ThreatIntel.Benchmarks.MatcherBenchmarks).Assembly).Run(args);

@@ -1,0 +1,83 @@
+using Oie.Abstractions;
+
+namespace Oie.Feeds.Sample;
+
+/// <summary>
+/// A sample feed in an internal format: one address or CIDR per line, a comma, and a score from 0 to 100; <c>#</c>
+/// comments. Only entries scoring at least <c>-scoredlist.min-score</c> are listed, so one file can serve teams with
+/// different tolerances. Copy this project to start a feed of your own; docs/plugins.md walks through it.
+/// </summary>
+/// <example>
+/// <code>
+/// # address,score
+/// 203.0.113.7,90
+/// 198.51.100.0/24,75
+/// 2001:db8::bad,40
+/// </code>
+/// </example>
+public sealed class ScoredListFeed(FeedDescriptor descriptor, int minScore) : IThreatFeed, IThreatFeedPlugin
+{
+    /// <summary>The plugins.json name: the host adds <c>-scoredlist.enable</c> and labels the health metrics with it.</summary>
+    public const string Name = "scoredlist";
+
+    public const string MetricName = "oie_scoredlist_contact";
+    public const string Help = "1 if this instance communicated with an IP of the internal scored list during the collection interval";
+    public const string DefaultUrl = "https://intel.example.internal/feeds/scored-list.csv";
+
+    public FeedDescriptor Descriptor { get; } = descriptor;
+
+    /// <summary>Entries scoring below this are left out.</summary>
+    public int MinScore { get; } = minScore;
+
+    /// <summary>Called once, before the command line is parsed: define the flags (not <c>-scoredlist.enable</c>, which the
+    /// host owns) and return the factory, which the host calls only when the feed is enabled.</summary>
+    public static FeedFactory Setup(FlagSet flags)
+    {
+        var url = FeedFlags.Source(flags, "scoredlist.url", DefaultUrl, "Internal scored list");
+        var minScore = flags.Custom<int>("scoredlist.min-score", "50", "Lowest score (0-100) that lists an address.", ParseScoreFlag);
+        var refresh = FeedFlags.Refresh(flags, Name, TimeSpan.FromMinutes(15), "the internal scored list");
+        return _ => new ScoredListFeed(new FeedDescriptor(Name, MetricName, Help, [url.Value], refresh.Value), minScore.Value);
+    }
+
+    /// <summary>Never throws on content: a line without a valid address (or CIDR) and score is skipped and counted
+    /// invalid; a valid line scoring below <see cref="MinScore"/> is simply not listed.</summary>
+    public void Parse(ReadOnlySpan<byte> body, Uri source, FeedEntriesBuilder entries)
+    {
+        foreach (var line in new FeedLines(body))
+        {
+            var entry = FeedText.BeforeComment(line, (byte)'#');
+            if (entry.IsEmpty)
+                continue;
+            var comma = entry.IndexOf((byte)',');
+            if (comma < 0 || !TryParseScore(FeedText.Trim(entry[(comma + 1)..]), out var score)
+                || !FeedEntriesBuilderExtensions.TryParseAddressOrCidr(FeedText.Trim(entry[..comma]), out var network, out var length))
+            {
+                entries.CountInvalid();
+                continue;
+            }
+            if (score >= MinScore)
+                entries.Add(network, length);
+        }
+    }
+
+    /// <summary>Decimal 0 to 100.</summary>
+    private static bool TryParseScore(ReadOnlySpan<byte> text, out int score)
+    {
+        score = 0;
+        if (text.Length is 0 or > 3)
+            return false;
+        foreach (var c in text)
+        {
+            var digit = c - '0';
+            if ((uint)digit > 9)
+                return false;
+            score = (score * 10) + digit;
+        }
+        return score <= 100;
+    }
+
+    private static string? ParseScoreFlag(string text, out int value) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value <= 100
+            ? null
+            : "want a whole number from 0 to 100";
+}

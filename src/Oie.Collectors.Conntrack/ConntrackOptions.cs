@@ -1,0 +1,77 @@
+using Oie.Abstractions;
+
+namespace Oie.Collectors.Conntrack;
+
+/// <summary>The conntrack plugin's settings, resolved against the collection interval.</summary>
+public sealed record ConntrackOptions
+{
+    public const string DefaultMaxPath = "/proc/sys/net/netfilter/nf_conntrack_max";
+
+    /// <summary><c>-conntrack.min</c>: a fixed IP is exported when at least this many entries match it.</summary>
+    public int Min { get; init; } = 20;
+
+    /// <summary><c>-conntrack.path</c>: read this file each cycle instead of running the tool; empty runs the tool.</summary>
+    public string Path { get; init; } = "";
+
+    /// <summary><c>-conntrack.command</c> as argv: the program and the arguments that go before <c>-L …</c>.</summary>
+    public IReadOnlyList<string> Command { get; init; } = ["conntrack"];
+
+    /// <summary>The resolved deadline for reading the table once (greater than zero, shorter than the interval).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Where the table's size is read from (net.netfilter.nf_conntrack_max).</summary>
+    public string MaxPath { get; init; } = DefaultMaxPath;
+
+    public bool ReadsFile => Path.Length > 0;
+}
+
+/// <summary>The plugin's command-line flags; <see cref="Resolve"/> turns them into <see cref="ConntrackOptions"/>.</summary>
+internal sealed class ConntrackFlags
+{
+    /// <summary>Share of the collection interval the table read may take when <c>-conntrack.timeout</c> is 0.</summary>
+    public const double DefaultTimeoutShare = 0.8;
+
+    private readonly Flag<int> _min;
+    private readonly Flag<string> _path;
+    private readonly Flag<string[]> _command;
+    private readonly Flag<TimeSpan> _timeout;
+
+    public ConntrackFlags(FlagSet flags)
+    {
+        _min = flags.Int("conntrack.min", 20, "Minimum conntrack flows per fixed IP for oie_conntrack_ip_total.");
+        _path = flags.String("conntrack.path", "",
+            "Read conntrack entries from this file each cycle instead of running -conntrack.command\n" +
+            "(a saved \"conntrack -L -o extended\" capture, or /proc/net/nf_conntrack).");
+        _command = flags.Custom<string[]>("conntrack.command", "conntrack",
+            "The conntrack tool, split on whitespace and run without a shell as COMMAND -L -o extended -f ipv4,\n" +
+            "then -f ipv6; wrap it to read another namespace, e.g. \"ip netns exec NS conntrack\".",
+            ParseCommand);
+        _timeout = flags.Custom<TimeSpan>("conntrack.timeout", "0s",
+            "Deadline for reading the conntrack table once per cycle; the tool is killed when it passes.\n" +
+            "0 means 80% of -collection.interval; must be shorter than the interval.",
+            ParseTimeout);
+    }
+
+    public ConntrackOptions Resolve(TimeSpan collectionInterval)
+    {
+        var timeout = _timeout.Value == TimeSpan.Zero ? collectionInterval * DefaultTimeoutShare : _timeout.Value;
+        if (timeout >= collectionInterval)
+            throw new InvalidOperationException(
+                $"-conntrack.timeout={GoDuration.Format(timeout)} must be shorter than -collection.interval=" +
+                $"{GoDuration.Format(collectionInterval)} (0 means 80% of the interval)");
+        return new ConntrackOptions { Min = _min.Value, Path = _path.Value, Command = _command.Value, Timeout = timeout };
+    }
+
+    internal static string? ParseCommand(string text, out string[] argv)
+    {
+        argv = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return argv.Length > 0 ? null : "must name the conntrack program, e.g. conntrack or \"ip netns exec NS conntrack\"";
+    }
+
+    internal static string? ParseTimeout(string text, out TimeSpan value)
+    {
+        if (!GoDuration.TryParse(text, out value))
+            return "parse error (want a duration such as 5s or 800ms; 0 means 80% of -collection.interval)";
+        return value >= TimeSpan.Zero ? null : "must not be negative";
+    }
+}

@@ -1,0 +1,53 @@
+using System.IO.Pipelines;
+using Oie.Abstractions;
+using Oie.Conntrack;
+
+namespace Oie.Collectors.Conntrack;
+
+/// <summary>
+/// <c>-conntrack.path</c>: the file is opened afresh each cycle (a saved <c>conntrack -L -o extended</c> capture, or
+/// <c>/proc/net/nf_conntrack</c>) and streamed through the parser. A missing or unreadable file fails the cycle.
+/// </summary>
+internal sealed class FileConntrackSource(string path, TimeSpan timeout) : IConntrackSource
+{
+    private const int BufferSize = 64 * 1024;
+
+    public ConntrackReadResult Read(FlowAttribution sink, CancellationToken deadline)
+    {
+        var what = $"-conntrack.path={path}";
+        FileStream stream;
+        try
+        {
+            // bufferSize 1: no FileStream buffer under the pipe's own; /proc files report length 0, so read to EOF.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw ConntrackReadPolicy.Error($"cannot open {what}: {ex.Message}", ex);
+        }
+
+        ConntrackReadResult result;
+        using (stream)
+        {
+            var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: BufferSize / 4, leaveOpen: true));
+            try
+            {
+                result = ConntrackReadPolicy.Wait(ConntrackTableReader.ReadAsync(reader, sink, deadline));
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw ConntrackReadPolicy.Error($"reading {what} did not finish within -conntrack.timeout={GoDuration.Format(timeout)}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw ConntrackReadPolicy.Error($"cannot read {what}: {ex.Message}", ex);
+            }
+            finally
+            {
+                reader.Complete();
+            }
+        }
+        ConntrackReadPolicy.ThrowIfGarbage(result, what);
+        return result;
+    }
+}

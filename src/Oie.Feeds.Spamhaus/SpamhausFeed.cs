@@ -1,0 +1,32 @@
+using Oie.Abstractions;
+
+namespace Oie.Feeds.Spamhaus;
+
+/// <summary>
+/// Spamhaus DROP: <c>drop.txt</c> (<c>-spamhaus.url</c>) and <c>dropv6.txt</c> (<c>-spamhaus.ipv6.url</c>), each a source
+/// of its own. Every CIDR is kept whatever its length and family, so a /10 or a /29 of IPv6 matches every address in it.
+/// </summary>
+public sealed class SpamhausFeed(FeedDescriptor descriptor) : IThreatFeed, IThreatFeedPlugin
+{
+    public const string Name = "spamhaus";
+    public const string MetricName = "oie_spamhaus_contact";
+    public const string Help = "1 if this instance communicated with a Spamhaus DROP-listed IP during the collection interval";
+    public const string DefaultUrl = "https://www.spamhaus.org/drop/drop.txt";
+    public const string DefaultIpv6Url = "https://www.spamhaus.org/drop/dropv6.txt";
+    public static readonly TimeSpan DefaultRefresh = TimeSpan.FromHours(6);
+
+    public FeedDescriptor Descriptor { get; } = descriptor;
+
+    public static FeedFactory Setup(FlagSet flags)
+    {
+        var url = FeedFlags.Source(flags, "spamhaus.url", DefaultUrl, "Spamhaus DROP list of IPv4 CIDRs");
+        var ipv6Url = FeedFlags.OptionalSource(flags, "spamhaus.ipv6.url", DefaultIpv6Url, "Spamhaus DROPv6 list of IPv6 CIDRs");
+        var refresh = FeedFlags.Refresh(flags, Name, DefaultRefresh, "the Spamhaus DROP lists");
+        return _ => new SpamhausFeed(new FeedDescriptor(
+            Name, MetricName, Help, ipv6Url.Value is { } v6 ? [url.Value, v6] : [url.Value], refresh.Value));
+    }
+
+    /// <summary>Either form, line by line: <c>1.10.16.0/20 ; SBL256894</c> with <c>;</c> comment lines, or one JSON object
+    /// per line (<c>{"cidr":"1.10.16.0/20","sblid":"SBL256894","rir":"apnic"}</c>) and a metadata line.</summary>
+    public void Parse(ReadOnlySpan<byte> body, Uri source, FeedEntriesBuilder entries) => DropList.Parse(body, entries);
+}

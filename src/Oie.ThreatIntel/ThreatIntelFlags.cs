@@ -1,0 +1,36 @@
+using Oie.Abstractions;
+
+namespace Oie.ThreatIntel;
+
+/// <summary>The flags shared by every feed; the host calls <see cref="Define"/> before parsing the command line.</summary>
+public sealed class ThreatIntelFlags
+{
+    public const string DefaultCacheDir = "/var/lib/openstack_instance_exporter/feeds";
+
+    private ThreatIntelFlags(Flag<string> cacheDir, Flag<int> maxSizeMb, Flag<TimeSpan> timeout)
+    {
+        CacheDir = cacheDir;
+        MaxSizeMb = maxSizeMb;
+        Timeout = timeout;
+    }
+
+    public Flag<string> CacheDir { get; }
+    public Flag<int> MaxSizeMb { get; }
+    public Flag<TimeSpan> Timeout { get; }
+
+    public static ThreatIntelFlags Define(FlagSet flags) => new(
+        flags.String("feeds.cache-dir", DefaultCacheDir,
+            "Directory for the last good copy of each threat-intel feed, loaded at startup so a restart during a feed outage keeps detecting; empty = memory only"),
+        flags.Custom<int>("feeds.max-size-mb", "64", "Largest threat-intel feed body accepted, in MiB (after decompression)", PositiveInt),
+        flags.Duration("feeds.timeout", TimeSpan.FromSeconds(60), "Total time allowed for one threat-intel feed download, body included"));
+
+    public FeedFetchOptions FetchOptions => new()
+    {
+        MaxBytes = MaxSizeMb.Value * 1024L * 1024L,
+        RequestTimeout = Timeout.Value,
+        ConnectTimeout = Timeout.Value < TimeSpan.FromSeconds(10) ? Timeout.Value : TimeSpan.FromSeconds(10),
+    };
+
+    private static string? PositiveInt(string text, out int value) =>
+        FlagParsers.Int(text, out value) ?? (value > 0 ? null : "must be greater than zero");
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Oie.Collectors.Conntrack;
+
+namespace Oie.Collectors.Conntrack.Tests;
+
+/// <summary>Creates the collector the way the host does: Setup(flags) → Parse(args) → factory(context).</summary>
+internal static class Conntrack
+{
+    public static ConntrackCollector Create(params string[] args) => Create(TimeSpan.FromSeconds(10), args);
+
+    public static ConntrackCollector Create(TimeSpan collectionInterval, params string[] args)
+    {
+        var flags = new FlagSet();
+        var factory = ConntrackCollector.Setup(flags);
+        var parsed = flags.Parse(args);
+        Assert.True(parsed.Success, parsed.Error);
+        return (ConntrackCollector)factory(new PluginContext(NullLoggerFactory.Instance, new FakeTimeProvider(), collectionInterval));
+    }
+
+    /// <summary>The same settings with another nf_conntrack_max file.</summary>
+    public static ConntrackCollector WithMaxPath(ConntrackCollector collector, string maxPath) =>
+        new(collector.Options with { MaxPath = maxPath }, new PluginContext(NullLoggerFactory.Instance, new FakeTimeProvider()));
+
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>The sample rows of oie_conntrack_ip_total as (domain, ip, family, count).</summary>
+    public static IReadOnlyList<(string Domain, string Ip, string Family, double Count)> IpTotals(RecordingSampleWriter samples) =>
+        [.. samples.Of("oie_conntrack_ip_total").Select(s => (s.Label("domain"), s.Label("ip"), s.Label("family"), s.Value))];
+
+    public static double Host(RecordingSampleWriter samples, string name)
+    {
+        var sample = Assert.Single(samples.Of(name));
+        Assert.Null(sample.Instance);
+        Assert.Empty(sample.Labels);
+        return sample.Value;
+    }
+}
+
+/// <summary>Instances with fixed IPs (InstanceBuilder has no fixed IPs of its own).</summary>
+internal static class Vm
+{
+    public static readonly string UuidA = "11111111-1111-1111-1111-111111111111";
+    public static readonly string UuidB = "22222222-2222-2222-2222-222222222222";
+
+    public static Instance With(InstanceBuilder builder, params string[] fixedIps)
+    {
+        var built = builder.Build();
+        FixedIp[] ips = [.. fixedIps.Select(ip => new FixedIp(ip, ip.Contains(':', StringComparison.Ordinal) ? 6 : 4))];
+        return new Instance(built.Facts with { FixedIps = [.. ips] }, built.Stats);
+    }
+
+    /// <summary>The two ends of the recorded captures: 10.0.0.5/fd00::5 (spelled long in the metadata) and 10.0.0.6/fd00::6.</summary>
+    public static Instance A => With(InstanceBuilder.Nova("instance-00000001", UuidA, "user-a", "project-a"), "10.0.0.5", "FD00:0000:0:0::0005");
+
+    public static Instance B => With(InstanceBuilder.Nova("instance-00000002", UuidB, "user-b", "project-b"), "10.0.0.6", "fd00::6");
+}
+
+/// <summary>A temporary directory removed with everything in it.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "oie-ct-test-" + Guid.NewGuid().ToString("N"));
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public string Write(string name, string text)
+    {
+        var path = File(name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
