@@ -15,13 +15,14 @@ using Oie.ThreatIntel;
 namespace Oie.Host.Tests;
 
 /// <summary>
-/// All four feeds on: Tor, Spamhaus DROP and EmergingThreats served by a real HTTP server on 127.0.0.1, the custom list
-/// from a file; a conntrack capture whose flows hit each list (including a v4 prefix shorter than /16 and a v6 prefix
+/// All four feeds on (the bundled samples/feeds lists): Tor, Spamhaus DROP and EmergingThreats served by a real HTTP
+/// server on 127.0.0.1, the custom list from a file; a conntrack capture whose flows hit each list (including a v4 prefix shorter than /16 and a v6 prefix
 /// shorter than /48, which the Go original missed). Each contact metric appears for the right instance only.
 /// </summary>
 public sealed class ThreatContactEndToEndTests : IAsyncLifetime
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "fixtures", "contacts");
+    private static readonly string FeedFiles = Path.Combine(RepoPaths.Root, "samples", "feeds");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly Channel<CycleSnapshot> _cycles = Channel.CreateUnbounded<CycleSnapshot>();
     private readonly DirectoryInfo _cacheDir = Directory.CreateTempSubdirectory("oie-feeds-");
@@ -43,7 +44,7 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
             "-tor.enable", $"-tor.url={feeds}/onionoo-details.json",
             "-spamhaus.enable", $"-spamhaus.url={feeds}/drop.txt", $"-spamhaus.ipv6.url={feeds}/dropv6.txt",
             "-emergingthreats.enable", $"-emergingthreats.url={feeds}/compromised-ips.txt",
-            "-customlist.enable", $"-customlist.path={Path.Combine(Fixtures, "custom-ips.txt")}",
+            "-customlist.enable", $"-customlist.path={Path.Combine(FeedFiles, "custom-ips.txt")}",
             $"-feeds.cache-dir={_cacheDir.FullName}",
         ]);
         Assert.True(parsed.Success, parsed.Error);
@@ -75,7 +76,7 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
         var app = builder.Build();
         app.Run(context =>
         {
-            var file = Path.Combine(Fixtures, Path.GetFileName(context.Request.Path.Value ?? ""));
+            var file = Path.Combine(FeedFiles, Path.GetFileName(context.Request.Path.Value ?? ""));
             if (!File.Exists(file))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
