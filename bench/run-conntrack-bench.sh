@@ -13,7 +13,7 @@ mkdir -p "$(dirname "$OIE_BENCH_CAPTURE")"
 [ -s "$OIE_BENCH_CAPTURE" ] || dotnet "$bench" generate "$OIE_BENCH_CAPTURE"
 ls -l "$OIE_BENCH_CAPTURE"
 
-(cd bench/Oie.Benchmarks && dotnet "bin/Release/net10.0/Oie.Benchmarks.dll" --filter '*ConntrackBenchmarks*' --job short \
+(cd bench/Oie.Benchmarks && dotnet "bin/Release/net10.0/Oie.Benchmarks.dll" --filter '*Conntrack*' --job short \
   --artifacts ../artifacts "$@")
 
 echo "== grep -c src= over the same file (output to a file: grep stops at the first match when writing to /dev/null)"
