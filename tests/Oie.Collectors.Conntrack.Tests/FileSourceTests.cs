@@ -66,7 +66,7 @@ public sealed class FileSourceTests
     {
         var vm = Vm.With(InstanceBuilder.Nova(), "10.0.0.5", "fd00::5", "10.0.0.7", "fd00::6");
         var samples = Conntrack.Create($"-conntrack.path={DemoCapture}").Run(Cycle.Of(0, vm));
-        Assert.Equal([("10.0.0.5", 43.0), ("fd00::5", 25.0), ("10.0.0.7", 20.0)],
+        Assert.Equal([("10.0.0.5", 44.0), ("fd00::5", 25.0), ("10.0.0.7", 21.0)],
             Conntrack.IpTotals(samples).Select(s => (s.Ip, s.Count)));
     }
 
