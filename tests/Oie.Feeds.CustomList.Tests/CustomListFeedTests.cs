@@ -39,23 +39,9 @@ public class CustomListFeedTests
     }
 
     [Fact]
-    public void Html_error_page_adds_nothing_and_is_invalid()
-    {
-        var entries = Feed.Parse(FeedHarness.Fixture("error-page.html"));
-
-        Assert.Equal(0, entries.Count);
-        Assert.Equal(8, entries.Invalid); // one per line
-    }
+    public void Html_error_page_adds_nothing_and_is_invalid() =>
+        Assert.Equal(8, BadBodies.AssertRejected(Feed, BadBodies.ErrorPage)); // one per line
 
     [Fact]
-    public void Binary_garbage_adds_nothing_and_is_invalid()
-    {
-        var garbage = new byte[4096];
-        new Random(4).NextBytes(garbage);
-
-        var entries = Feed.Parse(garbage);
-
-        Assert.Equal(0, entries.Count);
-        Assert.True(entries.Invalid > 0);
-    }
+    public void Binary_garbage_adds_nothing_and_is_invalid() => BadBodies.AssertRejected(Feed, BadBodies.Garbage());
 }
