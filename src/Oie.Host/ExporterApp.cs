@@ -10,6 +10,7 @@ using Oie.Host.Collection;
 using Oie.Host.CommandLine;
 using Oie.Host.Exposition;
 using Oie.Host.Http;
+using Oie.Host.Logging;
 using Oie.Libvirt;
 using Oie.ThreatIntel;
 
@@ -22,7 +23,7 @@ internal static class ExporterApp
     {
         var flags = commandLine.Host;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        ConfigureLogging(builder.Logging, flags.LogLevel.Value);
+        var levels = ExporterLogging.Configure(builder.Logging, flags.LogLevel.Value, flags.LogFormat.Value, time);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -59,7 +60,10 @@ internal static class ExporterApp
             sp.GetRequiredService<ExpositionStore>(), time, sp.GetRequiredService<ILogger<CacheCleanupService>>()));
 
         var app = builder.Build();
-        ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>());
+        var logLevel = flags.DebugLogLevelEnabled.Value
+            ? new LogLevelEndpoint(levels, app.Services.GetRequiredService<ILogger<LogLevelSwitch>>())
+            : null;
+        ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>(), logLevel);
         return app;
     }
 
@@ -73,19 +77,6 @@ internal static class ExporterApp
             var bit = i;
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<ThreatIntel.ThreatIntel>().Refreshers[bit]);
         }
-    }
-
-    private static void ConfigureLogging(ILoggingBuilder logging, LogLevel level)
-    {
-        logging.ClearProviders();
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
-        logging.SetMinimumLevel(level);
-        logging.AddFilter("Microsoft", level <= LogLevel.Debug ? LogLevel.Information : LogLevel.Warning);
     }
 
     private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ListenAddress address)

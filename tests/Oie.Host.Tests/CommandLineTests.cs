@@ -93,6 +93,8 @@ public class CommandLineTests
 
     [Theory]
     [InlineData("-log.level=verbose", "-log.level")]
+    [InlineData("-log.format=text", "-log.format")]
+    [InlineData("-web.debug-log-level.enable=yes", "-web.debug-log-level.enable")]
     [InlineData("-web.listen-address=9120", "-web.listen-address")]
     [InlineData("-web.listen-address=::1:9120", "-web.listen-address")]
     [InlineData("-web.listen-address=host:99999", "-web.listen-address")]

@@ -27,4 +27,36 @@ internal static class ProcessRunner
         }
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Starts a program, returns the first stdout line that matches, then kills it (with its children).</summary>
+    public static async Task<string> FirstLineAsync(string program, IEnumerable<string> args, Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        try
+        {
+            return await ReadUntil().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        async Task<string> ReadUntil()
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (match(line))
+                    return line;
+                seen.AppendLine(line);
+            }
+            throw new InvalidOperationException($"{program} exited ({process.ExitCode}) without a matching line; stdout:\n{seen}\nstderr:\n{await stderr}");
+        }
+    }
 }

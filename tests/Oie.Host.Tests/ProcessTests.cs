@@ -11,6 +11,8 @@ public class ProcessTests
     [InlineData("-collection.interval=fast", "invalid value \"fast\" for flag -collection.interval")]
     [InlineData("-read.thresholds=default:lots", "-read.thresholds")]
     [InlineData("-log.level=loud", "-log.level")]
+    [InlineData("-log.format=xml", "invalid value \"xml\" for flag -log.format: must be one of logfmt, json")]
+    [InlineData("-web.debug-log-level.enable=maybe", "-web.debug-log-level.enable")]
     [InlineData("-tor.url=ftp://mirror.example/tor.json", "-tor.url")]
     [InlineData("-customlist.enable", "-customlist.path is empty")]
     public async Task Invalid_flags_exit_2_naming_the_flag(string arg, string message)
@@ -18,6 +20,30 @@ public class ProcessTests
         var (exitCode, _, stderr) = await Run(arg);
         Assert.Equal(2, exitCode);
         Assert.Contains(message, stderr);
+    }
+
+    [Theory]
+    [InlineData("logfmt", "ts=")]
+    [InlineData("json", "{")]
+    public async Task Log_lines_on_stdout_are_in_the_chosen_format(string format, string start)
+    {
+        // libvirt cannot be opened, so the first cycle logs an error at the default level.
+        var line = await ProcessRunner.FirstLineAsync("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "openstack_instance_exporter.dll"), "-web.listen-address=127.0.0.1:0",
+             "-libvirt.uri=test:///nonexistent/node.xml", $"-log.format={format}"],
+            l => l.Contains("libvirt unavailable", StringComparison.Ordinal) && l.Contains("CollectionCycle", StringComparison.Ordinal));
+        Assert.StartsWith(start, line);
+        if (format == "json")
+        {
+            var json = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            Assert.Equal("error", json.GetProperty("level").GetString());
+            Assert.Equal("Oie.Host.Collection.CollectionCycle", json.GetProperty("logger").GetString());
+            Assert.Contains("nonexistent", json.GetProperty("Error").GetString());
+        }
+        else
+        {
+            Assert.Matches(@"^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=error logger=Oie\.Host\.Collection\.CollectionCycle msg=""libvirt unavailable, instance metrics will expire: [^""]+"" Error=""[^""]+""$", line);
+        }
     }
 
     [Fact]

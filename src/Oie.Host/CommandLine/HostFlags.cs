@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Oie.Abstractions;
+using Oie.Host.Logging;
 
 namespace Oie.Host.CommandLine;
 
@@ -20,7 +21,11 @@ internal sealed class HostFlags
             "(plus one collection interval of grace).");
         CollectionInterval = flags.Duration("collection.interval", TimeSpan.FromSeconds(10),
             "Interval between background collection cycles.");
-        LogLevel = flags.Custom<LogLevel>("log.level", "error", "Log level: error, info or debug.", ParseLogLevel);
+        LogLevel = flags.Custom<LogLevel>("log.level", "error",
+            "Log level: error, info or debug (changeable at run time through /debug/log-level).", ParseLogLevel);
+        LogFormat = flags.Custom<LogFormat>("log.format", "logfmt", "Log line format: logfmt or json.", LogFormats.Parse);
+        DebugLogLevelEnabled = flags.Bool("web.debug-log-level.enable", true,
+            "Serve /debug/log-level: read the log level from anywhere, change it from loopback.");
     }
 
     public Flag<ListenAddress> ListenAddress { get; }
@@ -30,6 +35,8 @@ internal sealed class HostFlags
     public Flag<TimeSpan> DynamicCacheExpiration { get; }
     public Flag<TimeSpan> CollectionInterval { get; }
     public Flag<LogLevel> LogLevel { get; }
+    public Flag<LogFormat> LogFormat { get; }
+    public Flag<bool> DebugLogLevelEnabled { get; }
 
     private static string? ParseTelemetryPath(string text, out string value)
     {
@@ -39,15 +46,5 @@ internal sealed class HostFlags
         return null;
     }
 
-    internal static string? ParseLogLevel(string text, out LogLevel value)
-    {
-        (value, var error) = text switch
-        {
-            "error" => (Microsoft.Extensions.Logging.LogLevel.Error, null),
-            "info" => (Microsoft.Extensions.Logging.LogLevel.Information, null),
-            "debug" => (Microsoft.Extensions.Logging.LogLevel.Debug, (string?)null),
-            _ => (Microsoft.Extensions.Logging.LogLevel.Error, "must be one of error, info, debug"),
-        };
-        return error;
-    }
+    internal static string? ParseLogLevel(string text, out LogLevel value) => LogLevelSwitch.Parse(text, out value);
 }

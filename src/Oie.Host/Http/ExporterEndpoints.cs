@@ -7,11 +7,11 @@ namespace Oie.Host.Http;
 
 /// <summary>
 /// GET {telemetry path} serves the last rendered exposition (a copy of bytes: no libvirt call, no process, no parsing);
-/// GET / answers with a small page linking to it.
+/// GET / answers with a small page linking to it; <see cref="LogLevelEndpoint.Path"/> is the run-time log level, unless disabled.
 /// </summary>
 internal static class ExporterEndpoints
 {
-    public static void Map(WebApplication app, string telemetryPath, ExpositionStore store)
+    public static void Map(WebApplication app, string telemetryPath, ExpositionStore store, LogLevelEndpoint? logLevel)
     {
         var landingPage = System.Text.Encoding.UTF8.GetBytes(
             $"<html><head><title>OpenStack Instance Exporter</title></head><body><h1>OpenStack Instance Exporter</h1>" +
@@ -29,6 +29,8 @@ internal static class ExporterEndpoints
                 response.ContentType = "text/html; charset=utf-8";
                 return Write(context, landingPage);
             }
+            if (logLevel is not null && request.Path.Value == LogLevelEndpoint.Path)
+                return logLevel.Handle(context);
             response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         });

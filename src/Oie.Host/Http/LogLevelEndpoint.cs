@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Oie.Host.Logging;
+
+namespace Oie.Host.Http;
+
+/// <summary>
+/// <c>/debug/log-level</c>, the seed's run-time switch: GET reads the numeric level (0 error, 1 info, 2 debug);
+/// <c>?level=error|info|debug</c> sets it, by POST and (seed compatibility) by GET, from a loopback address only.
+/// </summary>
+internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<LogLevelSwitch> logger)
+{
+    public const string Path = "/debug/log-level";
+
+    public Task Handle(HttpContext context)
+    {
+        var request = context.Request;
+        var isGet = HttpMethods.IsGet(request.Method);
+        if (!isGet && !HttpMethods.IsPost(request.Method))
+        {
+            context.Response.Headers.Allow = "GET, POST";
+            return Reply(context, StatusCodes.Status405MethodNotAllowed, "method not allowed: use GET to read, GET or POST with ?level= to set");
+        }
+        if (!request.Query.TryGetValue("level", out var requested))
+        {
+            return isGet
+                ? Reply(context, StatusCodes.Status200OK, levels.Number.ToString(CultureInfo.InvariantCulture))
+                : Reply(context, StatusCodes.Status400BadRequest, $"missing level: want ?level= one of {LogLevelSwitch.ValidNames}");
+        }
+        var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
+            ? mapped.MapToIPv4()
+            : context.Connection.RemoteIpAddress;
+        if (!IsLoopback(remote))
+        {
+            LogRefused(remote?.ToString() ?? "unknown");
+            return Reply(context, StatusCodes.Status403Forbidden, "the log level can only be changed from a loopback address");
+        }
+        if (requested.Count != 1 || LogLevelSwitch.Parse(requested[0] ?? "", out var level) is not null)
+        {
+            return Reply(context, StatusCodes.Status400BadRequest,
+                $"invalid level \"{requested}\": want one of {LogLevelSwitch.ValidNames}");
+        }
+        var previous = levels.Level;
+        levels.Level = level;
+        LogChanged(LogLevelSwitch.Name(previous), LogLevelSwitch.Name(level), remote!.ToString());
+        return Reply(context, StatusCodes.Status200OK, levels.Number.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8; an unknown peer (no IP: a Unix socket) is not loopback.</summary>
+    internal static bool IsLoopback(IPAddress? address) =>
+        address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
+    private static Task Reply(HttpContext context, int status, string text)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        response.Headers.CacheControl = "no-store";
+        var body = System.Text.Encoding.UTF8.GetBytes(text + "\n");
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "log level changed from {From} to {To} by {Remote}")]
+    private partial void LogChanged(string from, string to, string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refused a log level change from {Remote}: only loopback may change it")]
+    private partial void LogRefused(string remote);
+}
