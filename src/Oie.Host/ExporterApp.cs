@@ -36,6 +36,7 @@ internal static class ExporterApp
         var services = builder.Services;
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
         services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames));
+        services.AddSingleton(_ => new ScrapeLimiter(flags.MaxRequests.Value));
         var feeds = commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
         if (feeds.Count > 0)
             AddThreatIntel(services, feeds, commandLine.Feeds!, time);
@@ -63,7 +64,8 @@ internal static class ExporterApp
         var logLevel = flags.DebugLogLevelEnabled.Value
             ? new LogLevelEndpoint(levels, app.Services.GetRequiredService<ILogger<LogLevelSwitch>>())
             : null;
-        ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>(), logLevel);
+        ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>(),
+            app.Services.GetRequiredService<ScrapeLimiter>(), logLevel);
         return app;
     }
 

@@ -24,6 +24,8 @@ internal sealed class HostFlags
         LogLevel = flags.Custom<LogLevel>("log.level", "error",
             "Log level: error, info or debug (changeable at run time through /debug/log-level).", ParseLogLevel);
         LogFormat = flags.Custom<LogFormat>("log.format", "logfmt", "Log line format: logfmt or json.", LogFormats.Parse);
+        MaxRequests = flags.Custom<int>("web.max-requests", "40",
+            "Maximum number of concurrent scrapes; beyond it a scrape gets 503 at once. 0 means no limit.", NonNegative);
         DebugLogLevelEnabled = flags.Bool("web.debug-log-level.enable", true,
             "Serve /debug/log-level: read the log level from anywhere, change it from loopback.");
     }
@@ -37,6 +39,10 @@ internal sealed class HostFlags
     public Flag<LogLevel> LogLevel { get; }
     public Flag<LogFormat> LogFormat { get; }
     public Flag<bool> DebugLogLevelEnabled { get; }
+    public Flag<int> MaxRequests { get; }
+
+    private static string? NonNegative(string text, out int value) =>
+        FlagParsers.Int(text, out value) ?? (value >= 0 ? null : "must be 0 (no limit) or more");
 
     private static string? ParseTelemetryPath(string text, out string value)
     {

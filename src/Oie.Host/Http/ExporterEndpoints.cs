@@ -11,7 +11,7 @@ namespace Oie.Host.Http;
 /// </summary>
 internal static class ExporterEndpoints
 {
-    public static void Map(WebApplication app, string telemetryPath, ExpositionStore store, LogLevelEndpoint? logLevel)
+    public static void Map(WebApplication app, string telemetryPath, ExpositionStore store, ScrapeLimiter limiter, LogLevelEndpoint? logLevel)
     {
         var landingPage = System.Text.Encoding.UTF8.GetBytes(
             $"<html><head><title>OpenStack Instance Exporter</title></head><body><h1>OpenStack Instance Exporter</h1>" +
@@ -21,7 +21,7 @@ internal static class ExporterEndpoints
             var request = context.Request;
             var response = context.Response;
             if (request.Path.Value == telemetryPath)
-                return ServeMetrics(context, store);
+                return ServeMetrics(context, store, limiter);
             if (request.Path.Value == "/")
             {
                 if (!IsGetOrHead(request, response))
@@ -36,10 +36,30 @@ internal static class ExporterEndpoints
         });
     }
 
-    private static Task ServeMetrics(HttpContext context, ExpositionStore store)
+    private static async Task ServeMetrics(HttpContext context, ExpositionStore store, ScrapeLimiter limiter)
     {
         if (!IsGetOrHead(context.Request, context.Response))
-            return Task.CompletedTask;
+            return;
+        if (!limiter.TryEnter())
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsync(
+                $"too many concurrent scrapes (-web.max-requests={limiter.MaxConcurrent}), try again\n");
+            return;
+        }
+        try
+        {
+            await WriteExposition(context, store);
+        }
+        finally
+        {
+            limiter.Exit();
+        }
+    }
+
+    private static Task WriteExposition(HttpContext context, ExpositionStore store)
+    {
         var exposition = store.Current();
         var response = context.Response;
         response.ContentType = TextFormat.ContentType;
