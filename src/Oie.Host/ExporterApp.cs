@@ -11,6 +11,7 @@ using Oie.Host.CommandLine;
 using Oie.Host.Exposition;
 using Oie.Host.Http;
 using Oie.Host.Logging;
+using Oie.Host.Web;
 using Oie.Libvirt;
 using Oie.ThreatIntel;
 
@@ -22,6 +23,7 @@ internal static class ExporterApp
     public static WebApplication Build(ExporterCommandLine commandLine, TimeProvider time)
     {
         var flags = commandLine.Host;
+        var web = WebConfigLoader.Load(flags.WebConfigFile.Value);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         var levels = ExporterLogging.Configure(builder.Logging, flags.LogLevel.Value, flags.LogFormat.Value, time);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -30,7 +32,7 @@ internal static class ExporterApp
             kestrel.Limits.MaxRequestBodySize = 64 * 1024;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            Listen(kestrel, flags.ListenAddress.Value);
+            Listen(kestrel, flags.ListenAddress.Value, listen => KestrelTls.Apply(listen, web));
         });
 
         var services = builder.Services;
@@ -61,6 +63,8 @@ internal static class ExporterApp
             sp.GetRequiredService<ExpositionStore>(), time, sp.GetRequiredService<ILogger<CacheCleanupService>>()));
 
         var app = builder.Build();
+        if (web.Config.BasicAuthUsers.Count > 0)
+            app.Use(new BasicAuth(web.Config.BasicAuthUsers).Invoke);
         var logLevel = flags.DebugLogLevelEnabled.Value
             ? new LogLevelEndpoint(levels, app.Services.GetRequiredService<ILogger<LogLevelSwitch>>())
             : null;
@@ -81,18 +85,19 @@ internal static class ExporterApp
         }
     }
 
-    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ListenAddress address)
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, ListenAddress address,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure)
     {
         if (address.Host.Length == 0)
-            kestrel.ListenAnyIP(address.Port);
+            kestrel.ListenAnyIP(address.Port, configure);
         else if (address.Host == "localhost")
-            kestrel.ListenLocalhost(address.Port);
+            kestrel.ListenLocalhost(address.Port, configure);
         else if (IPAddress.TryParse(address.Host, out var ip))
-            kestrel.Listen(ip, address.Port);
+            kestrel.Listen(ip, address.Port, configure);
         else
         {
             foreach (var resolved in Dns.GetHostAddresses(address.Host))
-                kestrel.Listen(resolved, address.Port);
+                kestrel.Listen(resolved, address.Port, configure);
         }
     }
 }

@@ -30,11 +30,12 @@ try
 {
     await using var app = ExporterApp.Build(commandLine, TimeProvider.System);
     await app.StartAsync();
-    Console.Out.WriteLine($"openstack_instance_exporter: serving http://{commandLine.Host.ListenAddress.Value}{commandLine.Host.TelemetryPath.Value}");
+    var scheme = app.Urls.FirstOrDefault()?.StartsWith("https:", StringComparison.Ordinal) == true ? "https" : "http";
+    Console.Out.WriteLine($"openstack_instance_exporter: serving {scheme}://{commandLine.Host.ListenAddress.Value}{commandLine.Host.TelemetryPath.Value}");
     await app.WaitForShutdownAsync();
     return 0;
 }
-catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException or Oie.Host.Web.WebConfigException)
 {
     Console.Error.WriteLine($"openstack_instance_exporter: cannot start: {ex.Message}");
     return 1;

@@ -27,7 +27,9 @@ internal sealed class HostFlags
         MaxRequests = flags.Custom<int>("web.max-requests", "40",
             "Maximum number of concurrent scrapes; beyond it a scrape gets 503 at once. 0 means no limit.", NonNegative);
         DebugLogLevelEnabled = flags.Bool("web.debug-log-level.enable", true,
-            "Serve /debug/log-level: read the log level from anywhere, change it from loopback.");
+            "Serve /debug/log-level: read the log level from anywhere, change it from loopback (or as a basic-auth user).");
+        WebConfigFile = flags.String("web.config.file", "",
+            "Path to a web configuration file (exporter-toolkit format) enabling TLS and/or basic authentication. Empty: neither.");
     }
 
     public Flag<ListenAddress> ListenAddress { get; }
@@ -40,6 +42,7 @@ internal sealed class HostFlags
     public Flag<LogFormat> LogFormat { get; }
     public Flag<bool> DebugLogLevelEnabled { get; }
     public Flag<int> MaxRequests { get; }
+    public Flag<string> WebConfigFile { get; }
 
     private static string? NonNegative(string text, out int value) =>
         FlagParsers.Int(text, out value) ?? (value >= 0 ? null : "must be 0 (no limit) or more");

@@ -8,7 +8,8 @@ namespace Oie.Host.Http;
 
 /// <summary>
 /// <c>/debug/log-level</c>, the seed's run-time switch: GET reads the numeric level (0 error, 1 info, 2 debug);
-/// <c>?level=error|info|debug</c> sets it, by POST and (seed compatibility) by GET, from a loopback address only.
+/// <c>?level=error|info|debug</c> sets it, by POST and (seed compatibility) by GET, from a loopback address or, when
+/// <c>basic_auth_users</c> is configured, by an authenticated user from anywhere.
 /// </summary>
 internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<LogLevelSwitch> logger)
 {
@@ -32,10 +33,11 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
         var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
             ? mapped.MapToIPv4()
             : context.Connection.RemoteIpAddress;
-        if (!IsLoopback(remote))
+        if (!IsLoopback(remote) && !Web.BasicAuth.IsAuthenticated(context))
         {
             LogRefused(remote?.ToString() ?? "unknown");
-            return Reply(context, StatusCodes.Status403Forbidden, "the log level can only be changed from a loopback address");
+            return Reply(context, StatusCodes.Status403Forbidden,
+                "the log level can only be changed from a loopback address or by a basic-auth user (-web.config.file)");
         }
         if (requested.Count != 1 || LogLevelSwitch.Parse(requested[0] ?? "", out var level) is not null)
         {
@@ -66,6 +68,6 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
     [LoggerMessage(Level = LogLevel.Warning, Message = "log level changed from {From} to {To} by {Remote}")]
     private partial void LogChanged(string from, string to, string remote);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "refused a log level change from {Remote}: only loopback may change it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refused a log level change from {Remote}: only loopback or an authenticated user may change it")]
     private partial void LogRefused(string remote);
 }
