@@ -73,14 +73,21 @@ public class AllocationTests
         prepare(small)();
         prepare(large)();
 
+        // The least of three reads: a one-time runtime event (a tier-up, an OSR transition) can land in any single
+        // read, while an allocation per line shows in every one.
         long Allocated(byte[] capture, long lines)
         {
-            Func<long> read = prepare(capture);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            long flows = read();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(lines, flows);
-            return allocated;
+            long least = long.MaxValue;
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                Func<long> read = prepare(capture);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                long flows = read();
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+                Assert.Equal(lines, flows);
+            }
+
+            return least;
         }
 
         long forSmall = Allocated(small, 10_000);
