@@ -74,8 +74,12 @@ public class GracefulShutdownTests
         using var process = Process.Start(start)!;
         try
         {
-            var serving = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Contains("serving http://", serving);
+            // Log lines share stdout; wait for the one that says the server is up.
+            string? line;
+            do
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            while (line is not null && !line.Contains("serving http://", StringComparison.Ordinal));
+            Assert.NotNull(line);
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 await kill.WaitForExitAsync();
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
