@@ -52,6 +52,9 @@ public static class GoDuration
             if (totalNs > 1_000_000_000m * 3_600_000_000_000m)
                 return false;
         }
+        // The ceiling above (10^9 h) is more than a TimeSpan holds (about 2.56 * 10^8 h): refuse rather than overflow.
+        if (totalNs / 100m > long.MaxValue)
+            return false;
         var ticks = (long)(totalNs / 100m);
         value = TimeSpan.FromTicks(negative ? -ticks : ticks);
         return true;

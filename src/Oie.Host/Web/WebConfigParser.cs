@@ -60,13 +60,13 @@ internal static class WebConfigParser
             switch (entry.Key)
             {
                 case "cert_file":
-                    cert = File(value, entry.Line, baseDirectory);
+                    cert = File(value, entry.Line, source, entry.Key, baseDirectory);
                     break;
                 case "key_file":
-                    key = File(value, entry.Line, baseDirectory);
+                    key = File(value, entry.Line, source, entry.Key, baseDirectory);
                     break;
                 case "client_ca_file":
-                    ca = File(value, entry.Line, baseDirectory);
+                    ca = File(value, entry.Line, source, entry.Key, baseDirectory);
                     break;
                 case "client_auth_type":
                     clientAuthLine = entry.Line;
@@ -111,6 +111,9 @@ internal static class WebConfigParser
         return config;
     }
 
-    private static ConfigFile? File(string value, int line, string baseDirectory) =>
-        value.Length == 0 ? null : new ConfigFile(Path.GetFullPath(value, baseDirectory), line);
+    /// <remarks>A NUL (a quoted "\0" or "\u0000") would make <see cref="Path.GetFullPath(string, string)"/> throw.</remarks>
+    private static ConfigFile? File(string value, int line, string source, string key, string baseDirectory) =>
+        value.Length == 0 ? null
+        : value.Contains('\0') ? throw YamlSubset.Error(source, line, $"tls_server_config.{key}: the path contains a NUL character")
+        : new ConfigFile(Path.GetFullPath(value, baseDirectory), line);
 }
