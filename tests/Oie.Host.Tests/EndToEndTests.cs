@@ -108,7 +108,7 @@ public sealed partial class EndToEndTests : IAsyncLifetime
     {
         var text = await ScrapeText();
         var snapshot = await NextCycleOrCurrent();
-        var nova = snapshot.Instances.First(i => i.Facts.ProjectUuid.Length > 0).Facts;
+        var nova = snapshot.Instances.Single(i => i.Facts.Domain == "instance-00000001").Facts; // libvirt lists in hash order
         var prefix = $"domain=\"{nova.Domain}\",instance_uuid=\"{nova.InstanceUuid}\",user_uuid=\"{nova.UserUuid}\",project_uuid=\"{nova.ProjectUuid}\"";
         Assert.Contains($"oie_disk_r_alert_threshold{{{prefix},disk_uuid=\"/var/lib/nova/instances/{nova.InstanceUuid}/disk\",disk_type=\"local\",disk_path=\"vda\"}} 200", text);
         Assert.Matches($"oie_disk_r_alert_threshold\\{{{Regex.Escape(prefix)},disk_uuid=\"volume-[0-9a-f-]+\",disk_type=\"volumes\",disk_path=\"vdb\"\\}} 2500", text);
