@@ -6,6 +6,8 @@ namespace Oie.Abstractions;
 /// <summary>Go's time.ParseDuration / Duration.String, so duration flags read and print as in the seed.</summary>
 public static class GoDuration
 {
+    private const decimal MaxNanoseconds = long.MaxValue * 100m;
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = default;
@@ -45,16 +47,13 @@ public static class GoDuration
             if (unitNs < 0)
                 return false;
             s = s[u..];
-            // TimeSpan holds about 29,000 years; anything near that is a typo, not an interval.
-            if (number > 1_000_000_000m * 3_600_000_000_000m / unitNs)
+            // Refuse what a TimeSpan cannot hold (about 29,000 years) rather than overflow.
+            if (number > MaxNanoseconds / unitNs)
                 return false;
             totalNs += number * unitNs;
-            if (totalNs > 1_000_000_000m * 3_600_000_000_000m)
+            if (totalNs > MaxNanoseconds)
                 return false;
         }
-        // The ceiling above (10^9 h) is more than a TimeSpan holds (about 2.56 * 10^8 h): refuse rather than overflow.
-        if (totalNs / 100m > long.MaxValue)
-            return false;
         var ticks = (long)(totalNs / 100m);
         value = TimeSpan.FromTicks(negative ? -ticks : ticks);
         return true;

@@ -1,9 +1,8 @@
-using System.Buffers.Binary;
-using System.Net;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Oie.Abstractions;
+using Oie.Net;
 
 namespace Oie.ThreatIntel;
 
@@ -157,17 +156,8 @@ public sealed partial class ThreatContacts : IContactAnalysis
             _hitLogs.Remove(key);
     }
 
-    private static string Format(bool isV6, UInt128 remote)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        if (!isV6)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)remote);
-            return new IPAddress(bytes[..4]).ToString();
-        }
-        BinaryPrimitives.WriteUInt128BigEndian(bytes, remote);
-        return new IPAddress(bytes).ToString();
-    }
+    private static string Format(bool isV6, UInt128 remote) =>
+        (isV6 ? IpKey.FromV6(remote) : IpKey.FromV4((uint)remote)).ToString();
 
     private sealed class HitLog
     {

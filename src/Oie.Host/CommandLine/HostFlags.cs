@@ -22,7 +22,7 @@ internal sealed class HostFlags
         CollectionInterval = flags.Duration("collection.interval", TimeSpan.FromSeconds(10),
             "Interval between background collection cycles.");
         LogLevel = flags.Custom<LogLevel>("log.level", "error",
-            "Log level: error, info or debug (changeable at run time through /debug/log-level).", ParseLogLevel);
+            "Log level: error, info or debug (changeable at run time through /debug/log-level).", LogLevelSwitch.Parse);
         LogFormat = flags.Custom<LogFormat>("log.format", "logfmt", "Log line format: logfmt or json.", LogFormats.Parse);
         MaxRequests = flags.Custom<int>("web.max-requests", "40",
             "Maximum number of concurrent scrapes; beyond it a scrape gets 503 at once. 0 means no limit.", NonNegative);
@@ -54,6 +54,4 @@ internal sealed class HostFlags
             return "must be an absolute path such as /metrics, other than /";
         return null;
     }
-
-    internal static string? ParseLogLevel(string text, out LogLevel value) => LogLevelSwitch.Parse(text, out value);
 }
