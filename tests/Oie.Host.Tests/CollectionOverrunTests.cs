@@ -29,7 +29,6 @@ public sealed class CollectionOverrunTests : IDisposable
         var families = new FamilyTable([slow.Collector.Families]);
         _store = new ExpositionStore(families, new CacheTtls(Interval, TimeSpan.FromHours(1), Interval), _time, _self.WriteTo);
         _cycle = new CollectionCycle(_libvirt, [slow], families, _store, _self, _time, NullLogger<CollectionCycle>.Instance);
-        _cycle.CycleCompleted += s => _cycles.Writer.TryWrite(s);
     }
 
     public void Dispose() => _libvirt.Dispose();
@@ -38,6 +37,7 @@ public sealed class CollectionOverrunTests : IDisposable
     public async Task An_overrun_is_counted_and_the_next_cycle_waits_for_the_next_slot()
     {
         using var loop = new CollectionLoop(_cycle, Interval, _time, _self, NullLogger<CollectionLoop>.Instance);
+        loop.WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         var start = _time.GetTimestamp();
         _nextCycleTakes = TimeSpan.FromSeconds(25);
         await loop.StartAsync(CancellationToken.None);

@@ -38,7 +38,7 @@ public sealed partial class EndToEndTests : IAsyncLifetime
         ]);
         Assert.True(parsed.Success, parsed.Error);
         _app = ExporterApp.Build(commandLine, _time);
-        _app.Services.GetRequiredService<CollectionCycle>().CycleCompleted += s => _cycles.Writer.TryWrite(s);
+        _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         await _app.StartAsync();
         _baseUrl = _app.Urls.Single().TrimEnd('/');
         await NextCycle();

@@ -49,7 +49,7 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
         ]);
         Assert.True(parsed.Success, parsed.Error);
         _exporter = ExporterApp.Build(commandLine, _time);
-        _exporter.Services.GetRequiredService<CollectionCycle>().CycleCompleted += s => _cycles.Writer.TryWrite(s);
+        _exporter.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         var loaded = AllFeedsLoaded(_exporter.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
         await _exporter.StartAsync();
         _exporterUrl = _exporter.Urls.Single().TrimEnd('/');

@@ -26,9 +26,6 @@ internal sealed partial class CollectionCycle(
     /// <summary>Completed cycles.</summary>
     public long Completed { get; private set; }
 
-    /// <summary>Raised after each cycle has published its samples.</summary>
-    public event Action<CycleSnapshot>? CycleCompleted;
-
     public CycleSnapshot Run()
     {
         var started = time.GetTimestamp();
@@ -58,7 +55,6 @@ internal sealed partial class CollectionCycle(
             self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         Completed++;
         LogCycle(snapshot.Instances.Count, time.GetElapsedTime(started).TotalMilliseconds);
-        CycleCompleted?.Invoke(snapshot);
         return snapshot;
     }
 

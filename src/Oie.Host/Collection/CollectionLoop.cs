@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Oie.Abstractions;
 using Oie.Host.Exposition;
 
 namespace Oie.Host.Collection;
@@ -13,6 +14,10 @@ internal sealed partial class CollectionLoop(
     CollectionCycle cycle, TimeSpan interval, TimeProvider time, SelfMetrics self, ILogger<CollectionLoop> logger)
     : BackgroundService
 {
+    /// <summary>Raised after each cycle, once the wait for the next slot has been scheduled: a clock advanced from
+    /// here on (tests use a fake one) wakes the loop at that slot.</summary>
+    public event Action<CycleSnapshot?>? WaitingForNextSlot;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -23,7 +28,7 @@ internal sealed partial class CollectionLoop(
             while (!stoppingToken.IsCancellationRequested)
             {
                 var cycleStart = time.GetTimestamp();
-                RunOnce();
+                var snapshot = RunOnce();
                 var took = time.GetElapsedTime(cycleStart);
                 if (took > interval)
                 {
@@ -32,7 +37,9 @@ internal sealed partial class CollectionLoop(
                 }
                 var now = time.GetTimestamp();
                 var nextSlot = ((now - start) / intervalTicks + 1) * intervalTicks + start;
-                await Task.Delay(TimeSpan.FromSeconds((nextSlot - now) / (double)time.TimestampFrequency), time, stoppingToken);
+                var wait = Task.Delay(TimeSpan.FromSeconds((nextSlot - now) / (double)time.TimestampFrequency), time, stoppingToken);
+                WaitingForNextSlot?.Invoke(snapshot);
+                await wait;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -40,15 +47,16 @@ internal sealed partial class CollectionLoop(
         }
     }
 
-    private void RunOnce()
+    private CycleSnapshot? RunOnce()
     {
         try
         {
-            cycle.Run();
+            return cycle.Run();
         }
         catch (Exception ex)
         {
             LogCycleFailed(ex);
+            return null;
         }
     }
 
