@@ -7,7 +7,7 @@
 # The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 need=()
-for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev systemd conntrack iproute2 nftables socat iputils-ping; do
+for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev systemd conntrack iproute2 nftables socat iputils-ping curl procps python3; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
