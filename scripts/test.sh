@@ -1,7 +1,7 @@
 #!/bin/bash
-# The whole test suite: unit and real-component tests (real libvirt.so.0 test driver, real HTTP, real promtool), then the
-# Native AOT publish, which must produce openstack_instance_exporter with zero trim/AOT warnings, then a smoke run of that
-# binary. Installs what it needs first.
+# The whole test suite: the Native AOT publish, which must produce openstack_instance_exporter with zero trim/AOT
+# warnings, and a smoke run of that binary; then unit and real-component tests (real libvirt.so.0 test driver, real
+# HTTP, real promtool, and deployment tests that run the published binary). Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -9,15 +9,17 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 SNAPSHOOTER_STRICT_MODE=${S
 
 log=$(mktemp)
 status=0
-dotnet test Oie.sln -c Release 2>&1 | tee "$log" || status=$?
-
+# The AOT binary comes first: deployment tests (end to end, .deb) run exactly this binary.
 echo "== Native AOT publish (warnings are errors)"
 rm -rf publish
-if dotnet publish src/Oie.Host -c Release -r linux-x64 -o publish -warnaserror -nologo 2>&1 | tee -a "$log"; then
+if dotnet publish src/Oie.Host -c Release -r linux-x64 -o publish -warnaserror -nologo 2>&1 | tee "$log"; then
+  export OIE_EXPORTER_BINARY="$PWD/publish/openstack_instance_exporter"
   ./scripts/smoke.sh publish/openstack_instance_exporter 2>&1 | tee -a "$log" || status=1
 else
   echo "Failed!  - AOT publish had warnings or errors" | tee -a "$log"; status=1
 fi
+
+dotnet test Oie.sln -c Release 2>&1 | tee -a "$log" || status=$?
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
