@@ -20,7 +20,9 @@ namespace Oie.Host;
 /// <summary>Composes the exporter from parsed flags: collectors, libvirt source, caches, loop, cleanup and HTTP.</summary>
 internal static class ExporterApp
 {
-    public static WebApplication Build(ExporterCommandLine commandLine, TimeProvider time)
+    /// <param name="feeds">The enabled feeds when the caller already created them (to turn a refusal into exit 2);
+    /// null creates them here.</param>
+    public static WebApplication Build(ExporterCommandLine commandLine, TimeProvider time, IReadOnlyList<IThreatFeed>? feeds = null)
     {
         var flags = commandLine.Host;
         var web = WebConfigLoader.Load(flags.WebConfigFile.Value);
@@ -39,7 +41,7 @@ internal static class ExporterApp
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
         services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames));
         services.AddSingleton(_ => new ScrapeLimiter(flags.MaxRequests.Value));
-        var feeds = commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
+        feeds ??= commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
         if (feeds.Count > 0)
             AddThreatIntel(services, feeds, commandLine.Feeds!, time);
         services.AddSingleton(sp => commandLine.CreateCollectors(new PluginContext(

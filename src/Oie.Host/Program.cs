@@ -19,7 +19,7 @@ if (!parsed.Success)
 }
 // A feed refusing its flags (an enabled custom list without a path) is a usage error too.
 if (!commandLine.TryCreateFeeds(
-        new PluginContext(NullLoggerFactory.Instance, TimeProvider.System, commandLine.Host.CollectionInterval.Value), out _, out var feedError))
+        new PluginContext(NullLoggerFactory.Instance, TimeProvider.System, commandLine.Host.CollectionInterval.Value), out var feeds, out var feedError))
 {
     Console.Error.WriteLine(feedError);
     Console.Error.WriteLine("Run with -h to list every flag.");
@@ -28,10 +28,11 @@ if (!commandLine.TryCreateFeeds(
 
 try
 {
-    await using var app = ExporterApp.Build(commandLine, TimeProvider.System);
+    await using var app = ExporterApp.Build(commandLine, TimeProvider.System, feeds);
     await app.StartAsync();
-    var scheme = app.Urls.FirstOrDefault()?.StartsWith("https:", StringComparison.Ordinal) == true ? "https" : "http";
-    Console.Out.WriteLine($"openstack_instance_exporter: serving {scheme}://{commandLine.Host.ListenAddress.Value}{commandLine.Host.TelemetryPath.Value}");
+    // The bound addresses, so a port of 0 shows the port the kernel chose.
+    foreach (var url in app.Urls)
+        Console.Out.WriteLine($"openstack_instance_exporter: serving {url}{commandLine.Host.TelemetryPath.Value}");
     await app.WaitForShutdownAsync();
     return 0;
 }

@@ -13,7 +13,7 @@ public sealed class RealConntrackTests
     private const int TcpPerFamily = 3;
     private const int UdpPerFamily = 2;
     private const int IcmpPerFamily = 1;
-    private const int FlowsPerFamily = TcpPerFamily + UdpPerFamily + IcmpPerFamily;
+    internal const int FlowsPerFamily = TcpPerFamily + UdpPerFamily + IcmpPerFamily;
 
     [SkippableFact]
     public void Counts_match_the_kernel_table_and_the_flows_made()
@@ -57,7 +57,7 @@ public sealed class RealConntrackTests
         }
     }
 
-    private static void MakeFlows(NetnsLab lab)
+    internal static void MakeFlows(NetnsLab lab)
     {
         lab.Serve(lab.B, "socat", "-u", "TCP6-LISTEN:8080,fork,reuseaddr,ipv6only=0", "/dev/null");
         lab.Serve(lab.B, "socat", "-u", "UDP6-RECVFROM:5353,fork,ipv6only=0", "/dev/null");
