@@ -57,7 +57,7 @@ public sealed class RealConntrackTests
         }
     }
 
-    private static void MakeFlows(NetnsLab lab)
+    internal static void MakeFlows(NetnsLab lab)
     {
         lab.Serve(lab.B, "socat", "-u", "TCP6-LISTEN:8080,fork,reuseaddr,ipv6only=0", "/dev/null");
         lab.Serve(lab.B, "socat", "-u", "UDP6-RECVFROM:5353,fork,ipv6only=0", "/dev/null");
@@ -81,7 +81,7 @@ public sealed class RealConntrackTests
         }
     }
 
-    private static int Count(NetnsLab lab) => int.Parse(lab.In(lab.A, "conntrack", "-C").Trim(), CultureInfo.InvariantCulture);
+    internal static int Count(NetnsLab lab) => int.Parse(lab.In(lab.A, "conntrack", "-C").Trim(), CultureInfo.InvariantCulture);
 
     private static double Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 }
