@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Oie.Conntrack.Netlink;
 using Oie.Net;
@@ -21,24 +22,31 @@ internal static class NetlinkDumps
     /// <summary>All the datagrams in one buffer, with where each ends; NLMSG_DONE closes the last one.</summary>
     public static (byte[] Buffer, int[] Ends) Dump(IReadOnlyList<DumpEntry> entries, uint sequence = Sequence)
     {
-        var buffer = new byte[(entries.Count * MaxEntryLength) + 64];
+        var output = new ArrayBufferWriter<byte>();
         var ends = new List<int>();
-        var writer = new NetlinkMessageWriter(buffer);
-        int datagramStart = 0;
-        foreach (DumpEntry entry in entries)
+        var scratch = new byte[DatagramLength];
+        int next = 0;
+        while (true)
         {
-            if (writer.Length - datagramStart > DatagramLength - MaxEntryLength)
+            var writer = new NetlinkMessageWriter(scratch);
+            while (next < entries.Count && writer.Length <= DatagramLength - MaxEntryLength)
             {
-                ends.Add(writer.Length);
-                datagramStart = writer.Length;
+                WriteEntry(ref writer, entries[next++], sequence);
             }
 
-            WriteEntry(ref writer, entry, sequence);
-        }
+            bool last = next == entries.Count;
+            if (last)
+            {
+                WriteDone(ref writer, sequence);
+            }
 
-        WriteDone(ref writer, sequence);
-        ends.Add(writer.Length);
-        return (buffer[..writer.Length], [.. ends]);
+            output.Write(writer.Written);
+            ends.Add(output.WrittenCount);
+            if (last)
+            {
+                return (output.WrittenSpan.ToArray(), [.. ends]);
+            }
+        }
     }
 
     public static List<byte[]> Datagrams(IReadOnlyList<DumpEntry> entries, uint sequence = Sequence)
