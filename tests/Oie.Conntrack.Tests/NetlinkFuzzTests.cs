@@ -22,7 +22,7 @@ public class NetlinkFuzzTests
         {
             var random = new Random(seed);
             var entries = new List<DumpEntry>();
-            byte[] datagram = Generate(random, entries, out bool ends, out bool rejected);
+            byte[] datagram = Generate(random, entries, out bool rejected);
             bool mutate = random.Next(10) != 0;
             if (mutate)
             {
@@ -57,15 +57,12 @@ public class NetlinkFuzzTests
                 Assert.Equal(entries.Select(e => e.Flow), sink.Flows);
                 Assert.Equal(entries.Count, result.Lines);
             }
-
-            _ = ends;
         }, iter: 120_000);
 
-    private static byte[] Generate(Random random, List<DumpEntry> entries, out bool ends, out bool rejected)
+    private static byte[] Generate(Random random, List<DumpEntry> entries, out bool rejected)
     {
         var buffer = new byte[4096];
         var writer = new NetlinkMessageWriter(buffer);
-        ends = false;
         rejected = false;
         int count = random.Next(1, 5);
         for (int i = 0; i < count; i++)
@@ -98,7 +95,6 @@ public class NetlinkFuzzTests
         if (random.Next(2) == 0)
         {
             NetlinkDumps.WriteDone(ref writer);
-            ends = true;
         }
 
         return buffer[..writer.Length];

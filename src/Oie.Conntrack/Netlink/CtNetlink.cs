@@ -9,7 +9,6 @@ public static class CtNetlink
 
     public const ushort NlmFRequest = 0x1;
     public const ushort NlmFMulti = 0x2;
-    public const ushort NlmFAck = 0x4;
     public const ushort NlmFDump = 0x300;
 
     public const ushort NlmsgNoop = 1;

@@ -19,9 +19,6 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     ~NetlinkSocket() => Close();
 
-    /// <summary>What SO_RCVBUFFORCE (root) or else SO_RCVBUF was asked for; the kernel may grant less to SO_RCVBUF.</summary>
-    public int RequestedReceiveBuffer { get; private set; }
-
     /// <summary>Opens a socket in this process's network namespace, or in <c>/run/netns/<paramref name="netns"/></c>.</summary>
     public static NetlinkSocket OpenNetfilter(string? netns, int receiveBuffer)
     {
@@ -129,8 +126,6 @@ public sealed unsafe class NetlinkSocket : IDisposable
         {
             _ = LibC.SetSockOpt(_fd, LibC.SolSocket, LibC.SoRcvbuf, &bytes, sizeof(int));
         }
-
-        RequestedReceiveBuffer = bytes;
     }
 
     /// <summary>Sends one request to the kernel.</summary>
