@@ -23,11 +23,11 @@ public static class ConntrackDump
         where TSink : IFlowSink
     {
         using NetlinkSocket socket = NetlinkSocket.OpenNetfilter(netns, SocketReceiveBuffer);
-        return Read(socket, sink, cancellationToken);
+        return ReadFrom(socket, sink, cancellationToken);
     }
 
     /// <summary>One dump over an open socket that has no other request in flight.</summary>
-    public static ConntrackReadResult Read<TSink>(NetlinkSocket socket, TSink sink, CancellationToken cancellationToken)
+    public static ConntrackReadResult ReadFrom<TSink>(NetlinkSocket socket, TSink sink, CancellationToken cancellationToken)
         where TSink : IFlowSink
     {
         ArgumentNullException.ThrowIfNull(socket);
