@@ -58,6 +58,15 @@ public class NetlinkSocketTests
         Assert.Contains("/run/netns/oie-no-such-ns-", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("../../proc/1/ns/net")]
+    [InlineData("..")]
+    public void A_path_is_not_taken_for_a_namespace_name(string name)
+    {
+        var error = Assert.Throws<ConntrackDumpException>(() => NetlinkSocket.OpenNetfilter(name, 4096));
+        Assert.Contains("not a network namespace name", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_disposed_socket_refuses_to_be_used()
     {

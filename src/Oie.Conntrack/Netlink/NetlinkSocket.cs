@@ -52,6 +52,11 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
     private static NetlinkSocket CreateIn(string netns, int receiveBuffer)
     {
+        if (netns.Contains('/', StringComparison.Ordinal) || netns is "." or "..")
+        {
+            throw new ConntrackDumpException($"'{netns}' is not a network namespace name (a name under /run/netns, not a path)");
+        }
+
         string path = "/run/netns/" + netns;
         int target = LibC.Open(path, LibC.ORdonly | LibC.OCloexec);
         if (target < 0)
