@@ -94,11 +94,11 @@ public static class CaptureGenerator
         s.Append("packets=").Append(r.Next(1, 5000)).Append(" bytes=").Append(r.Next(60, 5_000_000)).Append(' ');
     }
 
-    private static IpKey V4(int i) => IpKey.FromV4(0x0A00000Au | ((uint)(i & 0xFFFF) << 8));
+    internal static IpKey V4(int i) => IpKey.FromV4(0x0A00000Au | ((uint)(i & 0xFFFF) << 8));
 
-    private static IpKey V6(int i) => IpKey.FromV6(((UInt128)0xFD000010u << 96) | ((UInt128)(uint)i << 16) | 0xA);
+    internal static IpKey V6(int i) => IpKey.FromV6(((UInt128)0xFD000010u << 96) | ((UInt128)(uint)i << 16) | 0xA);
 
-    private static IpKey Remote(Random r, bool v6) => v6
+    internal static IpKey Remote(Random r, bool v6) => v6
         ? IpKey.FromV6(((UInt128)0x2001_0db8u << 96) | ((UInt128)(ulong)r.NextInt64() << 32) | (uint)r.Next())
         : IpKey.FromV4(0xC0000000u | (uint)r.Next(0x3FFFFFFF));
 }

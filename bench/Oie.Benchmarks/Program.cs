@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 using Oie.Benchmarks;
 using Oie.Conntrack;
 
-// generate [FILE] [LINES]: write the capture. quick: time 5 cycles with a Stopwatch. Anything else goes to BenchmarkDotNet.
+// generate [FILE] [LINES]: write the capture. quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
+// dumps of a real table (as root). Anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "generate":
@@ -20,6 +21,24 @@ switch (args.FirstOrDefault())
         Time("parse only, memory", () => bench.ParseOnly_Memory());
         Time("parse + attribute, memory", () => bench.ParseAndAttribute_Memory());
         Time("parse + attribute, file", () => bench.ParseAndAttribute_File().GetAwaiter().GetResult());
+        var netlink = new NetlinkBenchmarks();
+        netlink.Setup();
+        Console.WriteLine($"synthetic netlink dump: {netlink.DumpBytes:N0} bytes");
+        Time("netlink parse only", () => netlink.NetlinkParseOnly_Memory());
+        Time("netlink parse + attribute", () => netlink.NetlinkParseAndAttribute_Memory());
+        return 0;
+    case "dump":
+        // The whole live path: socket (in /run/netns/NETNS when given), dump, parse, attribute against 1,000 instances.
+        string? netns = args.Length > 1 ? args[1] : null;
+        var liveInstances = CaptureGenerator.Instances();
+        long entries = 0;
+        Time($"netlink dump + parse + attribute{(netns is null ? "" : " in " + netns)}", () =>
+        {
+            var attribution = new FlowAttribution(FixedIpIndex.Build(liveInstances));
+            entries = Oie.Conntrack.Netlink.ConntrackDump.Read(netns, attribution, CancellationToken.None).Flows;
+            return entries;
+        });
+        Console.WriteLine($"{entries:N0} entries per dump");
         return 0;
     default:
         long captureLines = File.Exists(ConntrackBenchmarks.CapturePath) ? CountLines(ConntrackBenchmarks.CapturePath) : CaptureGenerator.DefaultLines;

@@ -6,7 +6,7 @@ using Oie.Net;
 namespace Oie.Collectors.Conntrack;
 
 /// <summary>
-/// Reads the host conntrack table once per cycle (the tool, or <c>-conntrack.path</c>) and walks it once: every entry
+/// Reads the host conntrack table once per cycle (the tool, a ctnetlink dump, or <c>-conntrack.path</c>) and walks it once: every entry
 /// whose original source or destination is a fixed IP of an instance counts for that IP. Exports
 /// <c>oie_conntrack_ip_total</c> for the fixed IPs with at least <c>-conntrack.min</c> entries, and the table's fill.
 /// </summary>
@@ -51,17 +51,25 @@ public sealed class ConntrackCollector : ICollector, ICollectorPlugin
         if (options.Timeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), "the conntrack timeout must be greater than zero");
         _options = options;
-        _source = options.ReadsFile
-            ? new FileConntrackSource(options.Path, options.Timeout)
-            : new ToolConntrackSource(options.Command, options.Timeout);
+        _source = SourceFor(options);
         _maxFile = new ConntrackMaxFile(options.MaxPath);
         _contactObservers = contactObservers;
         _contactAnalysis = context.ContactAnalysis;
         _families = _contactAnalysis is null ? AllFamilies : [.. AllFamilies, .. _contactAnalysis.Families];
         _logger = context.LoggerFactory.CreateLogger<ConntrackCollector>();
-        Log.Reading(_logger, options.ReadsFile ? "-conntrack.path=" + options.Path : string.Join(' ', options.Command),
-            GoDuration.Format(options.Timeout));
+        Log.Reading(_logger, Describe(options), GoDuration.Format(options.Timeout));
     }
+
+    /// <summary>-conntrack.path, when given, takes the tool's place; otherwise -conntrack.source decides.</summary>
+    private static IConntrackSource SourceFor(ConntrackOptions options) =>
+        options.ReadsFile ? new FileConntrackSource(options.Path, options.Timeout)
+        : options.Source == ConntrackSourceKind.Netlink ? new NetlinkConntrackSource(options.Netns, options.Timeout)
+        : new ToolConntrackSource(options.Command, options.Timeout);
+
+    private static string Describe(ConntrackOptions options) =>
+        options.ReadsFile ? "-conntrack.path=" + options.Path
+        : options.Source == ConntrackSourceKind.Netlink ? new NetlinkConntrackSource(options.Netns, options.Timeout).Display
+        : string.Join(' ', options.Command);
 
     public static CollectorFactory Setup(FlagSet flags)
     {

@@ -2,6 +2,16 @@ using Oie.Abstractions;
 
 namespace Oie.Collectors.Conntrack;
 
+/// <summary><c>-conntrack.source</c>: how the table is read when no <c>-conntrack.path</c> is given.</summary>
+public enum ConntrackSourceKind
+{
+    /// <summary>Run the conntrack tool (<c>-conntrack.command</c>) and parse its text, as the seed does.</summary>
+    Cli,
+
+    /// <summary>Dump the table over a NETLINK_NETFILTER socket (ctnetlink) and parse the messages.</summary>
+    Netlink,
+}
+
 /// <summary>The conntrack plugin's settings, resolved against the collection interval.</summary>
 public sealed record ConntrackOptions
 {
@@ -12,6 +22,12 @@ public sealed record ConntrackOptions
 
     /// <summary><c>-conntrack.path</c>: read this file each cycle instead of running the tool; empty runs the tool.</summary>
     public string Path { get; init; } = "";
+
+    /// <summary><c>-conntrack.source</c>; <see cref="Path"/>, when set, takes the place of the tool.</summary>
+    public ConntrackSourceKind Source { get; init; } = ConntrackSourceKind.Cli;
+
+    /// <summary><c>-conntrack.netns</c>: the netlink source's network namespace (/run/netns/NAME); empty = own.</summary>
+    public string Netns { get; init; } = "";
 
     /// <summary><c>-conntrack.command</c> as argv: the program and the arguments that go before <c>-L …</c>.</summary>
     public IReadOnlyList<string> Command { get; init; } = ["conntrack"];
@@ -33,6 +49,8 @@ internal sealed class ConntrackFlags
 
     private readonly Flag<int> _min;
     private readonly Flag<string> _path;
+    private readonly Flag<ConntrackSourceKind> _source;
+    private readonly Flag<string> _netns;
     private readonly Flag<string[]> _command;
     private readonly Flag<TimeSpan> _timeout;
 
@@ -41,7 +59,15 @@ internal sealed class ConntrackFlags
         _min = flags.Int("conntrack.min", 20, "Minimum conntrack flows per fixed IP for oie_conntrack_ip_total.");
         _path = flags.String("conntrack.path", "",
             "Read conntrack entries from this file each cycle instead of running -conntrack.command\n" +
-            "(a saved \"conntrack -L -o extended\" capture, or /proc/net/nf_conntrack).");
+            "(a saved \"conntrack -L -o extended\" capture, or /proc/net/nf_conntrack); not with -conntrack.source=netlink.");
+        _source = flags.Custom<ConntrackSourceKind>("conntrack.source", "cli",
+            "How the kernel table is read: cli runs -conntrack.command and parses its text;\n" +
+            "netlink dumps it over a NETLINK_NETFILTER socket (no process, no text; needs CAP_NET_ADMIN).",
+            ParseSource);
+        _netns = flags.Custom<string>("conntrack.netns", "",
+            "With -conntrack.source=netlink: read the table of the network namespace /run/netns/NAME\n" +
+            "(as \"ip netns exec NAME\" would); empty reads the exporter's own namespace.",
+            ParseNetns);
         _command = flags.Custom<string[]>("conntrack.command", "conntrack",
             "The conntrack tool, split on whitespace and run without a shell as COMMAND -L -o extended -f ipv4,\n" +
             "then -f ipv6; wrap it to read another namespace, e.g. \"ip netns exec NS conntrack\".",
@@ -59,7 +85,54 @@ internal sealed class ConntrackFlags
             throw new InvalidOperationException(
                 $"-conntrack.timeout={GoDuration.Format(timeout)} must be shorter than -collection.interval=" +
                 $"{GoDuration.Format(collectionInterval)} (0 means 80% of the interval)");
-        return new ConntrackOptions { Min = _min.Value, Path = _path.Value, Command = _command.Value, Timeout = timeout };
+        ThrowIfContradictory();
+        return new ConntrackOptions
+        {
+            Min = _min.Value,
+            Path = _path.Value,
+            Source = _source.Value,
+            Netns = _netns.Value,
+            Command = _command.Value,
+            Timeout = timeout,
+        };
+    }
+
+    /// <summary>A flag that the chosen source would silently ignore is a mistake in the command line.</summary>
+    private void ThrowIfContradictory()
+    {
+        var netlink = _source.Value == ConntrackSourceKind.Netlink;
+        if (netlink && _path.Value.Length > 0)
+            throw new InvalidOperationException(
+                "-conntrack.path reads a saved table and cannot be combined with -conntrack.source=netlink (drop one of them)");
+        if (netlink && _command.IsSet)
+            throw new InvalidOperationException(
+                "-conntrack.command runs the tool, which -conntrack.source=netlink does not use (for another namespace use -conntrack.netns)");
+        if (!netlink && _netns.Value.Length > 0)
+            throw new InvalidOperationException(
+                "-conntrack.netns needs -conntrack.source=netlink (the tool reads another namespace through " +
+                "-conntrack.command=\"ip netns exec NAME conntrack\")");
+    }
+
+    internal static string? ParseSource(string text, out ConntrackSourceKind value)
+    {
+        (value, var error) = text switch
+        {
+            "cli" => (ConntrackSourceKind.Cli, (string?)null),
+            "netlink" => (ConntrackSourceKind.Netlink, null),
+            _ => (ConntrackSourceKind.Cli, "must be cli or netlink"),
+        };
+        return error;
+    }
+
+    /// <summary>A name under /run/netns, not a path: no '/', not "." or "..".</summary>
+    internal static string? ParseNetns(string text, out string value)
+    {
+        value = text;
+        if (text.Length == 0)
+            return null;
+        if (text is "." or ".." || text.Contains('/', StringComparison.Ordinal) || text.Contains('\0', StringComparison.Ordinal))
+            return "must be a network namespace name as `ip netns list` shows it (a name under /run/netns, not a path)";
+        return text.Length > 255 ? "must be at most 255 characters" : null;
     }
 
     internal static string? ParseCommand(string text, out string[] argv)

@@ -3,7 +3,7 @@ using Oie.Conntrack;
 
 namespace Oie.Collectors.Conntrack;
 
-/// <summary>Where one cycle's conntrack table comes from: the tool's stdout or a file.</summary>
+/// <summary>Where one cycle's conntrack table comes from: the tool's stdout, a file or a ctnetlink dump.</summary>
 internal interface IConntrackSource
 {
     /// <summary>
@@ -26,10 +26,12 @@ internal static class ConntrackReadPolicy
     /// </summary>
     public static void ThrowIfGarbage(ConntrackReadResult result, string what)
     {
-        if (result.Malformed > 0 && result.Malformed >= result.Flows)
+        if (IsGarbage(result))
             throw Error($"{what} printed no conntrack table: at least half of its lines are malformed " +
                         "(want the `conntrack -L -o extended` / /proc/net/nf_conntrack line format)");
     }
+
+    public static bool IsGarbage(ConntrackReadResult result) => result.Malformed > 0 && result.Malformed >= result.Flows;
 
     public static CollectorSourceException Error(string message, Exception? inner = null) => new(Source, message, inner);
 

@@ -28,6 +28,8 @@ public sealed class ConntrackContractTests
     [InlineData("conntrack.path", "\"\"")]
     [InlineData("conntrack.command", "\"conntrack\"")]
     [InlineData("conntrack.timeout", "\"0s\"")]
+    [InlineData("conntrack.source", "\"cli\"")]
+    [InlineData("conntrack.netns", "\"\"")]
     public void Flags_and_defaults(string name, string defaultText)
     {
         Assert.True(Plugin.FlagsOf<ConntrackCollector>().TryGet(name, out var flag));
@@ -36,9 +38,9 @@ public sealed class ConntrackContractTests
     }
 
     [Fact]
-    public void The_plugin_defines_exactly_its_four_flags()
+    public void The_plugin_defines_exactly_its_six_flags()
     {
-        Assert.Equal(["conntrack.command", "conntrack.min", "conntrack.path", "conntrack.timeout"],
+        Assert.Equal(["conntrack.command", "conntrack.min", "conntrack.netns", "conntrack.path", "conntrack.source", "conntrack.timeout"],
             Plugin.FlagsOf<ConntrackCollector>().Flags.Select(f => f.Name));
     }
 }

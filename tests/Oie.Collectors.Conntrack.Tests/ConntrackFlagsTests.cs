@@ -13,6 +13,34 @@ public sealed class ConntrackFlagsTests
         Assert.Equal(TimeSpan.FromSeconds(8), options.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(4), Conntrack.Create(TimeSpan.FromSeconds(5)).Options.Timeout);
         Assert.Equal("/proc/sys/net/netfilter/nf_conntrack_max", options.MaxPath);
+        Assert.Equal(ConntrackSourceKind.Cli, options.Source);
+        Assert.Equal("", options.Netns);
+    }
+
+    [Fact]
+    public void Netlink_is_chosen_with_its_namespace()
+    {
+        var options = Conntrack.Create("-conntrack.source=netlink", "-conntrack.netns=qrouter-1").Options;
+        Assert.Equal(ConntrackSourceKind.Netlink, options.Source);
+        Assert.Equal("qrouter-1", options.Netns);
+        Assert.False(options.ReadsFile);
+        Assert.Equal(ConntrackSourceKind.Cli, Conntrack.Create("-conntrack.source=cli", "-conntrack.path=/tmp/x").Options.Source);
+    }
+
+    [Theory]
+    [InlineData("-conntrack.path=/tmp/x", "-conntrack.path reads a saved table and cannot be combined with -conntrack.source=netlink")]
+    [InlineData("-conntrack.command=ip netns exec x conntrack", "-conntrack.command runs the tool, which -conntrack.source=netlink does not use")]
+    public void Flags_netlink_would_ignore_are_rejected_at_creation(string arg, string problem)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Conntrack.Create("-conntrack.source=netlink", arg));
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_namespace_without_the_netlink_source_is_rejected_at_creation()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Conntrack.Create("-conntrack.netns=x"));
+        Assert.Contains("-conntrack.netns needs -conntrack.source=netlink", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -44,6 +72,11 @@ public sealed class ConntrackFlagsTests
     [InlineData("-conntrack.command=", "-conntrack.command", "must name the conntrack program")]
     [InlineData("-conntrack.command=   ", "-conntrack.command", "must name the conntrack program")]
     [InlineData("-conntrack.min=many", "-conntrack.min", "parse error")]
+    [InlineData("-conntrack.source=kernel", "-conntrack.source", "must be cli or netlink")]
+    [InlineData("-conntrack.source=", "-conntrack.source", "must be cli or netlink")]
+    [InlineData("-conntrack.source=Netlink", "-conntrack.source", "must be cli or netlink")]
+    [InlineData("-conntrack.netns=/run/netns/x", "-conntrack.netns", "not a path")]
+    [InlineData("-conntrack.netns=..", "-conntrack.netns", "not a path")]
     public void Bad_values_fail_parsing_naming_the_flag(string arg, string flag, string problem)
     {
         var result = Plugin.Parse<Oie.Collectors.Conntrack.ConntrackCollector>(arg);

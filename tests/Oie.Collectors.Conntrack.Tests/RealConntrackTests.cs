@@ -81,7 +81,7 @@ public sealed class RealConntrackTests
         }
     }
 
-    private static int Count(NetnsLab lab) => int.Parse(lab.In(lab.A, "conntrack", "-C").Trim(), CultureInfo.InvariantCulture);
+    internal static int Count(NetnsLab lab) => int.Parse(lab.In(lab.A, "conntrack", "-C").Trim(), CultureInfo.InvariantCulture);
 
     private static double Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 }

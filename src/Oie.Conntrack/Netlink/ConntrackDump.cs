@@ -1,0 +1,67 @@
+using System.Buffers;
+
+namespace Oie.Conntrack.Netlink;
+
+/// <summary>
+/// Dumps the kernel conntrack table over ctnetlink (IPCTNL_MSG_CT_GET with NLM_F_DUMP, AF_UNSPEC: IPv4 and IPv6 in one
+/// dump) and streams it through <see cref="ConntrackDumpParser"/> into a sink. One pooled receive buffer, no process, no
+/// text, nothing allocated per entry.
+/// </summary>
+public static class ConntrackDump
+{
+    /// <summary>Larger than any dump datagram: the kernel sizes them at most 32 KiB (SKB_WITH_OVERHEAD(32768)), from
+    /// the receive length it has seen. A larger one is caught (MSG_TRUNC) and rejects the dump.</summary>
+    public const int ReceiveBufferLength = 64 * 1024;
+
+    /// <summary>SO_RCVBUF(FORCE) for the socket: room for many datagrams should the reader fall behind.</summary>
+    public const int SocketReceiveBuffer = 8 * 1024 * 1024;
+
+    /// <summary>Opens a socket (in <c>/run/netns/<paramref name="netns"/></c> when given), dumps and closes it. Throws
+    /// <see cref="ConntrackDumpException"/> when the dump cannot be read whole, <see cref="OperationCanceledException"/>
+    /// when <paramref name="cancellationToken"/> is cancelled first.</summary>
+    public static ConntrackReadResult Read<TSink>(string? netns, TSink sink, CancellationToken cancellationToken)
+        where TSink : IFlowSink
+    {
+        using NetlinkSocket socket = NetlinkSocket.OpenNetfilter(netns, SocketReceiveBuffer);
+        return ReadFrom(socket, sink, cancellationToken);
+    }
+
+    /// <summary>One dump over an open socket that has no other request in flight.</summary>
+    public static ConntrackReadResult ReadFrom<TSink>(NetlinkSocket socket, TSink sink, CancellationToken cancellationToken)
+        where TSink : IFlowSink
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        uint sequence = (uint)Environment.TickCount64 | 1;
+        Span<byte> request = stackalloc byte[CtNetlink.NetlinkHeaderLength + CtNetlink.NfGenMsgLength];
+        WriteRequest(request, sequence);
+        socket.Send(request);
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferLength);
+        try
+        {
+            var parser = new ConntrackDumpParser(sequence);
+            while (true)
+            {
+                int received = socket.Receive(buffer, cancellationToken);
+                if (parser.Parse(buffer.AsSpan(0, received), ref sink))
+                {
+                    return parser.Result;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The dump request: IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP, nfgenmsg family AF_UNSPEC.</summary>
+    public static int WriteRequest(Span<byte> destination, uint sequence)
+    {
+        var writer = new NetlinkMessageWriter(destination);
+        writer.BeginMessage(CtNetlink.CtGet, CtNetlink.NlmFRequest | CtNetlink.NlmFDump, sequence);
+        writer.NfGenMsg(CtNetlink.AfUnspec);
+        writer.EndMessage();
+        return writer.Length;
+    }
+}
