@@ -16,14 +16,16 @@ public sealed partial class LeastPrivilegeTests
     private const string Nobody = "65534";
     private const long CapNetAdmin = 1L << 12;
 
-    [SkippableFact]
-    public async Task Only_cap_net_admin_is_enough_to_read_the_conntrack_table()
+    [SkippableTheory]
+    [InlineData("cli")]
+    [InlineData("netlink")]
+    public async Task Only_cap_net_admin_is_enough_to_read_the_conntrack_table(string source)
     {
         using var lab = CreateLab();
         RealConntrackTests.MakeFlows(lab);
         using var files = new WorldReadableCopy();
 
-        await using var exporter = await UnprivilegedExporter.StartAsync(lab, files, "+net_admin");
+        await using var exporter = await UnprivilegedExporter.StartAsync(lab, files, "+net_admin", source);
         var metrics = await exporter.ScrapeWhenAsync(lab, "oie_exporter_collector_success{collector=\"conntrack\"} 1");
 
         var status = File.ReadAllText($"/proc/{exporter.Pid}/status");
@@ -36,14 +38,16 @@ public sealed partial class LeastPrivilegeTests
             metrics);
     }
 
-    [SkippableFact]
-    public async Task Without_cap_net_admin_the_conntrack_read_fails_and_is_counted()
+    [SkippableTheory]
+    [InlineData("cli")]
+    [InlineData("netlink")]
+    public async Task Without_cap_net_admin_the_conntrack_read_fails_and_is_counted(string source)
     {
         using var lab = CreateLab();
         RealConntrackTests.MakeFlows(lab);
         using var files = new WorldReadableCopy();
 
-        await using var exporter = await UnprivilegedExporter.StartAsync(lab, files, "");
+        await using var exporter = await UnprivilegedExporter.StartAsync(lab, files, "", source);
         var metrics = await exporter.ScrapeWhenAsync(lab, "oie_exporter_collection_errors_total{source=\"conntrack\"} 1");
 
         Assert.Equal(0L, long.Parse(Field(File.ReadAllText($"/proc/{exporter.Pid}/status"), "CapEff"), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
@@ -89,7 +93,8 @@ public sealed partial class LeastPrivilegeTests
         public void Dispose() => _dir.Dispose();
     }
 
-    /// <summary>The exporter in the lab's client namespace as uid/gid 65534 with exactly <c>caps</c> (setpriv syntax).</summary>
+    /// <summary>The exporter in the lab's client namespace as uid/gid 65534 with exactly <c>caps</c> (setpriv syntax),
+    /// reading the table with the given <c>-conntrack.source</c>.</summary>
     private sealed partial class UnprivilegedExporter : IAsyncDisposable
     {
         private readonly Process _process;
@@ -103,7 +108,7 @@ public sealed partial class LeastPrivilegeTests
 
         public int Pid => _process.Id;
 
-        public static async Task<UnprivilegedExporter> StartAsync(NetnsLab lab, WorldReadableCopy files, string caps)
+        public static async Task<UnprivilegedExporter> StartAsync(NetnsLab lab, WorldReadableCopy files, string caps, string source)
         {
             var capSet = "-all" + (caps.Length > 0 ? "," + caps : "");
             var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -112,7 +117,7 @@ public sealed partial class LeastPrivilegeTests
                          "netns", "exec", lab.A, "setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups",
                          $"--inh-caps={capSet}", $"--ambient-caps={capSet}", $"--bounding-set={capSet}", "--",
                          files.Binary, "-web.listen-address=127.0.0.1:0", $"-libvirt.uri=test://{files.NodeFile}",
-                         "-collection.interval=1s", "-conntrack.min=1", "-log.level=info",
+                         "-collection.interval=1s", "-conntrack.min=1", "-log.level=info", $"-conntrack.source={source}",
                      })
                 info.ArgumentList.Add(arg);
             var process = Process.Start(info) ?? throw new InvalidOperationException("ip netns exec did not start");
