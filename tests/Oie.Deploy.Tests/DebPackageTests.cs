@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
@@ -134,7 +132,7 @@ public sealed partial class DebPackageTests
         var node = Path.Combine(nodeDir.FullName, "node.xml");
         File.Copy(Repo.File("samples", "node.xml"), node);
         File.SetUnixFileMode(node, (UnixFileMode)0b110_100_100);
-        var port = FreePort();
+        var port = Daemon.FreePort();
         var overridden = 0;
         var args = words.Skip(1).Select(word =>
         {
@@ -234,13 +232,6 @@ public sealed partial class DebPackageTests
             "net_bind_service" => 10,
             _ => throw new NotSupportedException("capability number of " + c),
         }).ToString("x16", CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>dpkg, waiting (with a deadline) while another dpkg or apt holds the database lock.</summary>
     private static async Task<Tool.Result> Dpkg(params string[] args)

@@ -14,7 +14,7 @@ namespace Oie.Deploy.Tests;
 public sealed partial class GrafanaDashboardTests
 {
     private static readonly string Dir = Repo.File("deploy", "grafana");
-    private static readonly string[] Expected = ["hypervisor.json", "instance.json", "project.json", "threats.json"];
+    internal static readonly string[] Expected = ["hypervisor.json", "instance.json", "project.json", "threats.json"];
 
     private static IEnumerable<string> Files() => Directory.GetFiles(Dir, "*.json").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal);
 
@@ -129,7 +129,7 @@ public sealed partial class GrafanaDashboardTests
     }
 
     /// <summary>What Grafana would send with "All" selected: variables become .*, the intervals a duration.</summary>
-    private static string Substitute(string expr) =>
+    internal static string Substitute(string expr) =>
         VariableMatcher().Replace(expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$__interval", "1m", StringComparison.Ordinal),
             m => m.Groups[1].Value + "\".*\"");
 
@@ -149,7 +149,7 @@ public sealed partial class GrafanaDashboardTests
         }
     }
 
-    private static JsonNode Load(string file)
+    internal static JsonNode Load(string file)
     {
         var text = File.ReadAllText(Path.Combine(Dir, file));
         return JsonNode.Parse(text) ?? throw new InvalidDataException(file + " is null");
@@ -168,7 +168,7 @@ public sealed partial class GrafanaDashboardTests
         }
     }
 
-    private static IEnumerable<(string Title, string Expr)> Expressions(JsonNode dashboard) =>
+    internal static IEnumerable<(string Title, string Expr)> Expressions(JsonNode dashboard) =>
         Panels(dashboard)
             .Where(p => p["targets"] is JsonArray)
             .SelectMany(p => p["targets"]!.AsArray().Select(t => ((string?)p["title"] ?? "", (string?)t!["expr"] ?? "")));
