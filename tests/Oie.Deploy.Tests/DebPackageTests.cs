@@ -59,7 +59,7 @@ public sealed partial class DebPackageTests
             Tool.Result purge;
             try
             {
-                await Dpkg("-i", deb).ContinueWith(t => AssertSucceeded(t.Result, "dpkg -i"), TaskScheduler.Default);
+                AssertSucceeded(await Dpkg("-i", deb), "dpkg -i");
                 await AssertInstalled();
                 await RunAsTheUnitDoes();
             }
