@@ -94,13 +94,20 @@ public sealed class RealPrometheusTests
         }
     }
 
-    /// <summary>The instant query's result vector, or null when Prometheus answered with an error.</summary>
+    /// <summary>The instant query's result vector, or null when Prometheus answered with an error or is not listening yet.</summary>
     private static async Task<JsonArray?> Query(HttpClient http, string expr)
     {
-        using var response = await http.GetAsync("/api/v1/query?query=" + Uri.EscapeDataString(expr));
-        if (!response.IsSuccessStatusCode)
+        try
+        {
+            using var response = await http.GetAsync("/api/v1/query?query=" + Uri.EscapeDataString(expr));
+            if (!response.IsSuccessStatusCode)
+                return null;
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            return body?["data"]?["result"] as JsonArray;
+        }
+        catch (HttpRequestException)
+        {
             return null;
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
-        return body?["data"]?["result"] as JsonArray;
+        }
     }
 }
