@@ -97,6 +97,24 @@ public sealed class CollectionCycleTests : IDisposable
     }
 
     [Fact]
+    public void Before_the_first_cycle_no_success_or_libvirt_state_is_claimed()
+    {
+        var self = new SelfMetrics(["good"]);
+        using var before = new MemoryStream();
+        self.WriteTo(before);
+        var text = Encoding.UTF8.GetString(before.ToArray());
+        Assert.DoesNotContain("oie_exporter_collector_success{", text);
+        Assert.DoesNotMatch("(?m)^oie_exporter_libvirt_up ", text);
+        Assert.DoesNotMatch("(?m)^oie_exporter_instances ", text);
+        Assert.Contains("oie_exporter_collection_errors_total{source=\"good\"} 0", text);
+
+        _cycle.Run();
+        var after = Body();
+        Assert.Contains("oie_exporter_collector_success{collector=\"good\"} 1", after);
+        Assert.Contains("oie_exporter_collector_success{collector=\"broken\"} 0", after);
+    }
+
+    [Fact]
     public void Stage_durations_and_last_success_are_reported()
     {
         _cycle.Run();

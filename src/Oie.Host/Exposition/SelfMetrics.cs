@@ -5,6 +5,8 @@ namespace Oie.Host.Exposition;
 /// <summary>The exporter's own metrics, in a prometheus-net registry appended to every exposition.</summary>
 internal sealed class SelfMetrics
 {
+    /// <summary>Pre-created: the render stage is timed after the exposition is rendered, so it shows the previous
+    /// cycle's (0 in the first).</summary>
     public static readonly string[] Stages = ["libvirt", "collectors", "render"];
     public static readonly string[] ErrorSources = ["libvirt", "libvirt_domain", "collector"];
 
@@ -17,8 +19,10 @@ internal sealed class SelfMetrics
             "Duration of each stage of the last collection cycle in seconds: libvirt, each collector by name, collectors (all), render.", "stage");
         Errors = factory.CreateCounter("oie_exporter_collection_errors_total",
             "Errors met by the collection loop, by source.", "source");
-        LibvirtUp = factory.CreateGauge("oie_exporter_libvirt_up", "1 if the last cycle could read libvirt, else 0.");
-        Instances = factory.CreateGauge("oie_exporter_instances", "Active libvirt domains seen by the last successful cycle.");
+        // Absent until the first cycle has reported them: a 0 before then would claim a failure nobody saw.
+        var untilSet = new GaugeConfiguration { SuppressInitialValue = true };
+        LibvirtUp = factory.CreateGauge("oie_exporter_libvirt_up", "1 if the last cycle could read libvirt, else 0.", untilSet);
+        Instances = factory.CreateGauge("oie_exporter_instances", "Active libvirt domains seen by the last successful cycle.", untilSet);
         LastSuccess = factory.CreateGauge("oie_exporter_last_successful_collection_timestamp_seconds",
             "Unix time of the end of the last cycle in which libvirt and every collector succeeded.");
         Overruns = factory.CreateCounter("oie_exporter_collection_overruns_total",
@@ -32,12 +36,7 @@ internal sealed class SelfMetrics
         foreach (var source in ErrorSources)
             Errors.WithLabels(source);
         foreach (var name in collectorNames)
-        {
-            CollectorDuration.WithLabels(name);
-            CollectorSuccess.WithLabels(name);
-            StageDuration.WithLabels(name);
-            Errors.WithLabels(name);
-        }
+            Errors.WithLabels(name); // counters start at 0; a collector's duration and success appear once it has run
     }
 
     public CollectorRegistry Registry { get; }
