@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Oie.EndToEnd.Tests;
+
+/// <summary>One panel query of a Grafana dashboard, and the PromQL it becomes once its variables are substituted.</summary>
+internal sealed record PanelQuery(string File, string Panel, string Expr, string Promql);
+
+/// <summary>
+/// Reads standard Grafana dashboard JSON: <c>panels[]</c> (rows may nest <c>panels[]</c>; old-style <c>rows[].panels[]</c>
+/// too), queries in <c>targets[].expr</c>, template variables in <c>templating.list[]</c>. Template variables become a
+/// regex that matches any value (<c>.*</c>; they are used as <c>label=~"$var"</c>); Grafana's built-in interval
+/// variables (<c>$__rate_interval</c>, <c>$__interval</c>, any <c>$__…</c>) become <c>1m</c>.
+/// </summary>
+internal static partial class GrafanaDashboards
+{
+    public sealed record Dashboard(string File, IReadOnlyList<PanelQuery> Queries);
+
+    public static IReadOnlyList<Dashboard> Load(string directory) =>
+        Directory.Exists(directory)
+            ? [.. Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).Select(LoadFile)]
+            : [];
+
+    public static Dashboard LoadFile(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement.TryGetProperty("dashboard", out var wrapped) ? wrapped : doc.RootElement;
+        var variables = new HashSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("templating", out var templating) && templating.TryGetProperty("list", out var list))
+        {
+            foreach (var variable in list.EnumerateArray())
+                variables.Add(variable.GetProperty("name").GetString()!);
+        }
+        var file = Path.GetFileName(path);
+        var queries = new List<PanelQuery>();
+        foreach (var panel in Panels(root))
+        {
+            if (!panel.TryGetProperty("targets", out var targets))
+                continue;
+            var title = panel.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "";
+            foreach (var target in targets.EnumerateArray())
+            {
+                if (target.TryGetProperty("expr", out var expr) && expr.GetString() is { Length: > 0 } text)
+                    queries.Add(new PanelQuery(file, title, text, Substitute(text, variables, file)));
+            }
+        }
+        return new Dashboard(file, queries);
+    }
+
+    private static IEnumerable<JsonElement> Panels(JsonElement container)
+    {
+        foreach (var key in new[] { "panels", "rows" })
+        {
+            if (!container.TryGetProperty(key, out var children) || children.ValueKind != JsonValueKind.Array)
+                continue;
+            foreach (var child in children.EnumerateArray())
+            {
+                yield return child;
+                foreach (var nested in Panels(child))
+                    yield return nested;
+            }
+        }
+    }
+
+    /// <summary>Replaces <c>$var</c>, <c>${var}</c>, <c>${var:format}</c> and <c>[[var]]</c>.</summary>
+    public static string Substitute(string expr, IReadOnlySet<string> variables, string file) =>
+        VariablePattern().Replace(expr, match =>
+        {
+            var name = match.Groups["a"].Success ? match.Groups["a"].Value
+                : match.Groups["b"].Success ? match.Groups["b"].Value
+                : match.Groups["c"].Value;
+            if (name.StartsWith("__", StringComparison.Ordinal))
+                return "1m";
+            return variables.Contains(name) ? ".*"
+                : throw new InvalidOperationException($"{file}: `{expr}` uses ${name}, which is neither a template variable nor a built-in");
+        });
+
+    [GeneratedRegex(@"\$\{(?<a>\w+)(?::[^}]*)?\}|\$(?<b>\w+)|\[\[(?<c>\w+)\]\]")]
+    private static partial Regex VariablePattern();
+}
