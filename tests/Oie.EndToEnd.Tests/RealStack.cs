@@ -40,17 +40,26 @@ public sealed class RealStack : IAsyncLifetime
             throw new InvalidOperationException("libvirtd is not running (an earlier test killed it and could not restart it)\n" + _libvirt.Log());
     }
 
+    /// <summary>How long each part took to come up.</summary>
+    internal string StartupTimes { get; private set; } = "";
+
     private async Task BringUpAsync()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Mark(string what) => StartupTimes += $"{what} {clock.Elapsed.TotalSeconds:0.0}s; ";
         var missing = new[] { "libvirtd", "virtlogd", "virsh", "qemu-system-x86_64", "qemu-img", "qemu-nbd", "ip", "nft", "conntrack", "socat", "nsenter", "prometheus", "apt-get", "dpkg-deb" }
             .Where(p => !Sh.OnPath(p)).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException($"missing programs: {string.Join(", ", missing)} (scripts/install-deps.sh installs them)");
         _run = RunDirectory.Create();
         _assets = GuestAssets.Build();
+        Mark("guest kernel+initramfs");
         _ns = ConntrackNamespace.Create(_run);
+        Mark("namespace");
         _libvirt = await LibvirtDaemon.StartAsync(_run, _ns);
+        Mark("libvirtd");
         _guest = await QemuGuest.BootAsync(_libvirt, _run, _ns, _assets);
+        Mark("guest booted and tracked");
     }
 
     /// <summary>The daemons' logs, for failure messages.</summary>
