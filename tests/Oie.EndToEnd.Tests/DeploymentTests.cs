@@ -20,6 +20,7 @@ public sealed class DeploymentTests(RealStack stack, ScrapedDeployment deploymen
     public async Task Prometheus_scrapes_the_guest_with_its_Nova_labels_and_growing_counters()
     {
         await deployment.StartAsync(stack);
+        output.WriteLine(stack.StartupTimes);
         await UntilAsync($"up{{job=\"{PrometheusServer.Job}\"}} == 1");
 
         var owner = $"domain=\"{Guest.Name}\",instance_uuid=\"{Guest.Uuid}\",user_uuid=\"{DomainSpec.UserUuid}\",project_uuid=\"{DomainSpec.ProjectUuid}\"";

@@ -16,6 +16,7 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
     public async Task A_domain_stuck_in_a_job_does_not_stall_the_cycle_or_touch_the_others()
     {
         await stack.StartAsync();
+        output.WriteLine(stack.StartupTimes);
         var disk = stack.Run.File("stuck.qcow2");
         Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
         using var stuck = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,

@@ -16,6 +16,7 @@ public sealed class LibvirtRestartTests(RealStack stack, ITestOutputHelper outpu
     public async Task Instance_series_expire_while_libvirtd_is_down_and_collection_resumes_when_it_is_back()
     {
         await stack.StartAsync();
+        output.WriteLine(stack.StartupTimes);
         using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-restart",
             "-collection.interval=1s", "-dynamic.cache.expiration=2s", "-static.cache.expiration=4s",
             $"-conntrack.command={stack.Namespace.ConntrackCommand}", "-conntrack.min=1");

@@ -75,7 +75,9 @@ internal sealed class RunDirectory : IDisposable
     {
         try
         {
-            return System.IO.File.ReadAllText($"/proc/{pid}/comm").Trim() == comm;
+            // A zombie (state Z, after the comm in parentheses) has ended already.
+            var stat = System.IO.File.ReadAllText($"/proc/{pid}/stat");
+            return System.IO.File.ReadAllText($"/proc/{pid}/comm").Trim() == comm && stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
         }
         catch (IOException)
         {
@@ -103,8 +105,12 @@ internal sealed class RunDirectory : IDisposable
                 foreach (var line in System.IO.File.ReadAllLines(ledger))
                 {
                     var parts = line.Split(' ', 3);
-                    if (parts.Length == 3 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid) && IsRunning(pid, parts[1]))
-                        Sh.Try(TimeSpan.FromSeconds(10), "kill", "-KILL", pid.ToString(CultureInfo.InvariantCulture));
+                    if (parts.Length != 3 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var pid) || !IsRunning(pid, parts[1]))
+                        continue;
+                    Sh.Try(TimeSpan.FromSeconds(10), "kill", "-KILL", pid.ToString(CultureInfo.InvariantCulture));
+                    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+                    while (IsRunning(pid, parts[1]) && DateTime.UtcNow < deadline)
+                        Thread.Sleep(50);   // gone once init has reaped it (its parent, the dead run, is gone)
                 }
             }
             var namespaces = System.IO.Path.Combine(dir, "netns");
