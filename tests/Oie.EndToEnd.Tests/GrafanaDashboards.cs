@@ -10,7 +10,8 @@ internal sealed record PanelQuery(string File, string Panel, string Expr, string
 /// Reads standard Grafana dashboard JSON: <c>panels[]</c> (rows may nest <c>panels[]</c>; old-style <c>rows[].panels[]</c>
 /// too), queries in <c>targets[].expr</c>, template variables in <c>templating.list[]</c>. Template variables become a
 /// regex that matches any value (<c>.*</c>; they are used as <c>label=~"$var"</c>); Grafana's built-in interval
-/// variables (<c>$__rate_interval</c>, <c>$__interval</c>, any <c>$__…</c>) become <c>1m</c>.
+/// variables (<c>$__rate_interval</c>, <c>$__interval</c>, any <c>$__…</c>) and interval-type variables become <c>1m</c>.
+/// Targets of a non-Prometheus datasource are left out.
 /// </summary>
 internal static partial class GrafanaDashboards
 {
@@ -25,11 +26,15 @@ internal static partial class GrafanaDashboards
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement.TryGetProperty("dashboard", out var wrapped) ? wrapped : doc.RootElement;
-        var variables = new HashSet<string>(StringComparer.Ordinal);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root.TryGetProperty("templating", out var templating) && templating.TryGetProperty("list", out var list))
         {
             foreach (var variable in list.EnumerateArray())
-                variables.Add(variable.GetProperty("name").GetString()!);
+            {
+                var type = variable.TryGetProperty("type", out var t) ? t.GetString() : null;
+                // An interval variable stands for a range; every other kind for label values.
+                variables[variable.GetProperty("name").GetString()!] = type == "interval" ? "1m" : ".*";
+            }
         }
         var file = Path.GetFileName(path);
         var queries = new List<PanelQuery>();
@@ -40,6 +45,9 @@ internal static partial class GrafanaDashboards
             var title = panel.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "";
             foreach (var target in targets.EnumerateArray())
             {
+                if (target.TryGetProperty("datasource", out var source) && source.ValueKind == JsonValueKind.Object &&
+                    source.TryGetProperty("type", out var sourceType) && sourceType.GetString() != "prometheus")
+                    continue;   // e.g. a Loki query: not PromQL
                 if (target.TryGetProperty("expr", out var expr) && expr.GetString() is { Length: > 0 } text)
                     queries.Add(new PanelQuery(file, title, text, Substitute(text, variables, file)));
             }
@@ -63,7 +71,7 @@ internal static partial class GrafanaDashboards
     }
 
     /// <summary>Replaces <c>$var</c>, <c>${var}</c>, <c>${var:format}</c> and <c>[[var]]</c>.</summary>
-    public static string Substitute(string expr, IReadOnlySet<string> variables, string file) =>
+    public static string Substitute(string expr, IReadOnlyDictionary<string, string> variables, string file) =>
         VariablePattern().Replace(expr, match =>
         {
             var name = match.Groups["a"].Success ? match.Groups["a"].Value
@@ -71,7 +79,7 @@ internal static partial class GrafanaDashboards
                 : match.Groups["c"].Value;
             if (name.StartsWith("__", StringComparison.Ordinal))
                 return "1m";
-            return variables.Contains(name) ? ".*"
+            return variables.TryGetValue(name, out var value) ? value
                 : throw new InvalidOperationException($"{file}: `{expr}` uses ${name}, which is neither a template variable nor a built-in");
         });
 
