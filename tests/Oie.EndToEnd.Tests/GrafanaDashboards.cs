@@ -11,7 +11,8 @@ internal sealed record PanelQuery(string File, string Panel, string Expr, string
 /// too), queries in <c>targets[].expr</c>, template variables in <c>templating.list[]</c>. Template variables become a
 /// regex that matches any value (<c>.*</c>; they are used as <c>label=~"$var"</c>); Grafana's built-in interval
 /// variables (<c>$__rate_interval</c>, <c>$__interval</c>, any <c>$__…</c>) and interval-type variables become <c>1m</c>.
-/// Targets of a non-Prometheus datasource are left out.
+/// Targets of a non-Prometheus datasource are left out. Query variables written as <c>label_values(metric, label)</c> are
+/// checked too, as <c>count by (label) (last_over_time(metric[5m]))</c>.
 /// </summary>
 internal static partial class GrafanaDashboards
 {
@@ -38,6 +39,22 @@ internal static partial class GrafanaDashboards
         }
         var file = Path.GetFileName(path);
         var queries = new List<PanelQuery>();
+        // A query variable's label_values(metric, label) must give the dropdown values.
+        if (templating.ValueKind == JsonValueKind.Object && templating.TryGetProperty("list", out var vars))
+        {
+            foreach (var variable in vars.EnumerateArray())
+            {
+                var query = variable.TryGetProperty("query", out var q)
+                    ? q.ValueKind == JsonValueKind.Object && q.TryGetProperty("query", out var inner) ? inner.GetString() : q.ValueKind == JsonValueKind.String ? q.GetString() : null
+                    : null;
+                if (query is null || LabelValuesPattern().Match(query) is not { Success: true } m)
+                    continue;
+                var metric = m.Groups["metric"].Success ? m.Groups["metric"].Value.Trim() : "{__name__=~\".+\"}";
+                // Grafana asks for the series over the dashboard's range: any sample within the last minutes counts.
+                var promql = $"count by ({m.Groups["label"].Value}) (last_over_time({metric}[5m]))";
+                queries.Add(new PanelQuery(file, "variable " + variable.GetProperty("name").GetString(), query, Substitute(promql, variables, file)));
+            }
+        }
         foreach (var panel in Panels(root))
         {
             if (!panel.TryGetProperty("targets", out var targets))
@@ -82,6 +99,9 @@ internal static partial class GrafanaDashboards
             return variables.TryGetValue(name, out var value) ? value
                 : throw new InvalidOperationException($"{file}: `{expr}` uses ${name}, which is neither a template variable nor a built-in");
         });
+
+    [GeneratedRegex(@"^\s*label_values\(\s*(?:(?<metric>.+),)?\s*(?<label>\w+)\s*\)\s*$")]
+    private static partial Regex LabelValuesPattern();
 
     [GeneratedRegex(@"\$\{(?<a>\w+)(?::[^}]*)?\}|\$(?<b>\w+)|\[\[(?<c>\w+)\]\]")]
     private static partial Regex VariablePattern();
