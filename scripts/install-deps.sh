@@ -4,11 +4,14 @@
 # to lint the exposition), clang + zlib1g-dev (the Native AOT linker step), and for the conntrack collector and its
 # real-kernel test: conntrack (the tool it runs), iproute2 (ip netns, ss), nftables (a `ct state` rule makes a namespace
 # track connections), socat and iputils-ping (the test's TCP/UDP/ICMP flows, inside its own namespaces only);
-# dpkg-dev (dpkg-shlibdeps, for packaging/deb/build.sh and the .deb test).
+# dpkg-dev (dpkg-shlibdeps, for packaging/deb/build.sh and the .deb test); and for the end-to-end suite
+# (tests/Oie.EndToEnd.Tests, as root): libvirt-daemon-system, qemu-system-x86 and qemu-utils (a real libvirtd and a TCG
+# QEMU guest; the suite starts the daemons itself, no systemd needed).
 # The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 need=()
-for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev systemd conntrack iproute2 nftables socat iputils-ping curl procps python3 dpkg-dev; do
+for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev systemd conntrack iproute2 nftables socat iputils-ping curl procps python3 \
+           dpkg-dev libvirt-daemon-system qemu-system-x86 qemu-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

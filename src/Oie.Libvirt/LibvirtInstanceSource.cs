@@ -38,6 +38,9 @@ public sealed class LibvirtInstanceSource : IDisposable
 
     internal int CachedDomains => _cache.Count;
 
+    /// <summary>Test seam: runs after the domains are listed and before their stats are read (a domain can vanish there).</summary>
+    internal Action? AfterListing { get; set; }
+
     public LibvirtReadResult Read()
     {
         if (_connection is null && !TryConnect(out var connectError))
@@ -58,6 +61,7 @@ public sealed class LibvirtInstanceSource : IDisposable
 
         try
         {
+            AfterListing?.Invoke();
             var bulk = ReadBulkStats(connection, out var bulkFatal);
             if (bulkFatal is not null)
                 return Fail(bulkFatal);

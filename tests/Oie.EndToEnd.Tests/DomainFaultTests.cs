@@ -1,0 +1,163 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Oie.Libvirt;
+using Xunit.Abstractions;
+
+namespace Oie.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 5's domain faults on the real daemon, next to the healthy guest: a domain stuck in a job, a domain whose Nova
+/// metadata does not parse, a domain that vanishes between listing and stats. The healthy guest is never affected.
+/// </summary>
+[Collection(RealStackCollection.Name)]
+public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task A_domain_stuck_in_a_job_does_not_stall_the_cycle_or_touch_the_others()
+    {
+        await stack.StartAsync();
+        output.WriteLine(stack.StartupTimes);
+        var disk = stack.Run.File("stuck.qcow2");
+        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
+        using var stuck = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0002", DomainSpec.NewUuid())
+            {
+                LocalDisk = disk,
+                NovaMetadata = DomainSpec.Nova("stuck-vm", "10.0.0.6"),
+            },
+            paused: true);
+        var qemu = stuck.QemuPid.ToString(CultureInfo.InvariantCulture);
+        Daemon? holder = null;
+        try
+        {
+            // QEMU frozen: its monitor never answers. A monitor command now takes the domain's job and waits forever.
+            Sh.Run("kill", "-STOP", qemu);
+            holder = Daemon.StartAs(stack.Run, "virsh-job-holder", "virsh", "virsh", "-c", LibvirtDaemon.Uri,
+                "qemu-monitor-command", stuck.Name, """{"execute":"query-status"}""");
+            // Held once a NOWAIT stats call skips the monitor-backed block counters (a probe that found the job free would
+            // take it and hang itself, which leaves the job held just the same).
+            await Poll.UntilAsync(() =>
+            {
+                var (code, stdout, _) = Sh.Try(TimeSpan.FromSeconds(3), "virsh", "-c", LibvirtDaemon.Uri, "domstats", "--nowait", "--block", stuck.Name);
+                return code == -1 || (code == 0 && stdout.Contains("block.0.name", StringComparison.Ordinal) &&
+                                      !stdout.Contains("block.0.rd.reqs", StringComparison.Ordinal));
+            }, TimeSpan.FromSeconds(20), () => "the stuck domain's job was never held\n" + holder.Log());
+
+            using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-stuck", "-collection.interval=1s", "-collector.conntrack=false");
+            var guest = stack.Guest.Uuid;
+            var first = await LibvirtRestartTests.UntilAsync(exporter,
+                e => e.Value("oie_disk_r_requests", ("instance_uuid", guest), ("disk_path", "vda")) is not null &&
+                     e.Value("oie_exporter_last_successful_collection_timestamp_seconds") > 0,
+                "the guest's metrics with the stuck domain present");
+            var reads = first.Value("oie_disk_r_requests", ("instance_uuid", guest), ("disk_path", "vda"))!.Value;
+            var stamp = first.Value("oie_exporter_last_successful_collection_timestamp_seconds")!.Value;
+
+            // Three more complete cycles, each well within the interval, with the healthy guest's counters moving.
+            var last = await LibvirtRestartTests.UntilAsync(exporter,
+                e => e.Value("oie_exporter_last_successful_collection_timestamp_seconds") >= stamp + 3 &&
+                     e.Value("oie_disk_r_requests", ("instance_uuid", guest), ("disk_path", "vda")) > reads,
+                "cycles completing and the healthy guest's counters growing while the other domain is stuck");
+            Assert.Equal(1, last.Value("oie_exporter_libvirt_up"));
+            Assert.Equal(0, last.Value("oie_exporter_collection_overruns_total"));
+            Assert.True(last.Value("oie_exporter_collection_duration_seconds", ("stage", "libvirt")) < 0.9,
+                $"libvirt stage took {last.Value("oie_exporter_collection_duration_seconds", ("stage", "libvirt"))}s");
+            // The stuck domain is still listed with what needs no monitor (its facts: thresholds), just without block counters.
+            Assert.NotNull(last.Value("oie_disk_r_alert_threshold", ("instance_uuid", stuck.Uuid)));
+            Assert.Null(last.Value("oie_disk_r_requests", ("instance_uuid", stuck.Uuid)));
+            Assert.False(holder.HasExited, "the job holder finished: QEMU was not stuck\n" + holder.Log());
+        }
+        finally
+        {
+            Sh.Try("kill", "-CONT", qemu);
+            holder?.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public async Task Domains_with_unparsable_Nova_metadata_are_skipped_and_the_others_unaffected()
+    {
+        await stack.StartAsync();
+        using var badIp = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0003", DomainSpec.NewUuid()) { NovaMetadata = DomainSpec.Nova("bad-ip", "10.0.0.300") },
+            paused: true);
+        using var badVcpus = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0004", DomainSpec.NewUuid()) { NovaMetadata = DomainSpec.Nova("bad-vcpus", "10.0.0.7", vcpus: "many") },
+            paused: true);
+        using var plain = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0005", DomainSpec.NewUuid()) { LocalDisk = NewDisk("plain.qcow2") },
+            paused: true);
+
+        using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-badxml", "-collection.interval=1s",
+            $"-conntrack.command={stack.Namespace.ConntrackCommand}", "-conntrack.min=1");
+        var guest = stack.Guest.Uuid;
+        var e = await LibvirtRestartTests.UntilAsync(exporter,
+            x => x.Value("oie_disk_r_requests", ("instance_uuid", guest), ("disk_path", "vda")) is not null &&
+                 x.Value("oie_conntrack_ip_total", ("instance_uuid", guest)) is not null &&
+                 x.Value("oie_disk_r_alert_threshold", ("instance_uuid", plain.Uuid)) is not null &&
+                 x.Value("oie_exporter_collection_errors_total", ("source", "libvirt_domain")) >= 2,
+            "the healthy guest, the non-Nova domain and the bad domains counted as errors");
+        Assert.Equal(1, e.Value("oie_exporter_libvirt_up"));
+        Assert.Empty(e.WithLabel("instance_uuid", badIp.Uuid));
+        Assert.Empty(e.WithLabel("instance_uuid", badVcpus.Uuid));
+        // A domain Nova did not create is exported with empty OpenStack labels.
+        var plainThreshold = Assert.Single(e.WithLabel("instance_uuid", plain.Uuid), s => s.Name == "oie_disk_r_alert_threshold");
+        Assert.Equal("", plainThreshold.Label("project_uuid"));
+        Assert.Equal(plain.Name, plainThreshold.Label("domain"));
+        Assert.Equal(stack.Guest.Name, e.WithLabel("instance_uuid", guest).First().Label("domain"));
+        // The healthy guest, the non-Nova domain; the two bad ones are not instances this cycle.
+        Assert.Equal(2, e.Value("oie_exporter_instances"));
+        output.WriteLine(stack.StartupTimes);
+        output.WriteLine(exporter.Log());
+    }
+
+    [SkippableFact]
+    public async Task A_domain_that_vanishes_between_listing_and_stats_is_left_out_and_the_others_read_in_full()
+    {
+        await stack.StartAsync();
+        using var vanishing = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0006", DomainSpec.NewUuid())
+            {
+                LocalDisk = NewDisk("vanishing.qcow2"),
+                NovaMetadata = DomainSpec.Nova("vanishing", "10.0.0.8"),
+            },
+            paused: true, transient: true);
+        using var source = new LibvirtInstanceSource(LibvirtDaemon.Uri, NullLogger<LibvirtInstanceSource>.Instance, TimeProvider.System);
+
+        var before = source.Read();
+        Assert.True(before.Available, before.Error);
+        Assert.Contains(before.Instances, i => i.Facts.InstanceUuid == vanishing.Uuid);
+        Assert.Contains(before.Instances, i => i.Facts.InstanceUuid == stack.Guest.Uuid);
+
+        var listed = 0;
+        source.AfterListing = () =>
+        {
+            listed++;
+            vanishing.Destroy();   // transient: gone from libvirt altogether
+        };
+        var during = source.Read();
+        source.AfterListing = null;
+
+        Assert.Equal(1, listed);
+        Assert.True(during.Available, during.Error);
+        Assert.Equal(0, during.DomainErrors);
+        Assert.DoesNotContain(during.Instances, i => i.Facts.InstanceUuid == vanishing.Uuid);
+        var guest = Assert.Single(during.Instances, i => i.Facts.InstanceUuid == stack.Guest.Uuid);
+        Assert.NotNull(guest.Stats.CpuTimeNs);
+        Assert.Equal(["vda", "vdb"], guest.Facts.Disks.Select(d => d.Target));
+        Assert.All(guest.Stats.Disks, d => Assert.NotNull(d));
+        Assert.All(guest.Stats.Interfaces, n => Assert.NotNull(n));
+        Assert.Equal(QemuGuest.FixedIp, Assert.Single(guest.Facts.FixedIps).Address);
+
+        var after = source.Read();
+        Assert.True(after.Available, after.Error);
+        Assert.DoesNotContain(after.Instances, i => i.Facts.InstanceUuid == vanishing.Uuid);
+        Assert.Equal(before.Instances.Count - 1, after.Instances.Count);
+    }
+
+    private string NewDisk(string name)
+    {
+        var path = stack.Run.File(name);
+        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", path, "16M");
+        return path;
+    }
+}
