@@ -54,8 +54,10 @@ internal static class ExporterApp
             sp.GetRequiredService<SelfMetrics>().WriteTo));
         services.AddSingleton(sp => new LibvirtInstanceSource(
             flags.LibvirtUri.Value, sp.GetRequiredService<ILogger<LibvirtInstanceSource>>(), time));
+        var libvirtTimeout = flags.ResolveLibvirtTimeout();
         services.AddSingleton(sp => new CollectionCycle(
-            sp.GetRequiredService<LibvirtInstanceSource>(), sp.GetRequiredService<IReadOnlyList<NamedCollector>>(),
+            new LibvirtReadDeadline(sp.GetRequiredService<LibvirtInstanceSource>(), libvirtTimeout, time),
+            sp.GetRequiredService<IReadOnlyList<NamedCollector>>(),
             sp.GetRequiredService<FamilyTable>(), sp.GetRequiredService<ExpositionStore>(), sp.GetRequiredService<SelfMetrics>(),
             time, sp.GetRequiredService<ILogger<CollectionCycle>>()));
         services.AddHostedService(sp => new CollectionLoop(

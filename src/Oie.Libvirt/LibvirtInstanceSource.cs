@@ -8,7 +8,7 @@ namespace Oie.Libvirt;
 /// Reads the active domains, their (cached) facts and this cycle's counters from libvirt. Called once per collection
 /// cycle from one thread; never throws for libvirt problems, reconnecting by itself with an exponential backoff.
 /// </summary>
-public sealed class LibvirtInstanceSource : IDisposable
+public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
 {
     private const uint BulkStatsGroups = LibvirtNative.DomainStatsState | LibvirtNative.DomainStatsCpuTotal |
                                          LibvirtNative.DomainStatsBlock | LibvirtNative.DomainStatsInterface;

@@ -74,6 +74,47 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task A_hung_QEMU_with_no_job_holder_makes_libvirt_unavailable_instead_of_freezing_the_loop()
+    {
+        await stack.StartAsync();
+        var disk = stack.Run.File("hung.qcow2");
+        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
+        using var hung = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0003", DomainSpec.NewUuid())
+            {
+                LocalDisk = disk,
+                NovaMetadata = DomainSpec.Nova("hung-vm", "10.0.0.7"),
+            },
+            paused: true);
+        var qemu = hung.QemuPid.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            // Nobody holds the job, so the exporter's own bulk stats call takes it and waits on a monitor that never
+            // answers: NOWAIT does not help here, only the exporter's -libvirt.timeout does.
+            Sh.Run("kill", "-STOP", qemu);
+            using var exporter = await ExporterProcess.StartWithoutLibvirtAsync(stack.Run, "exporter-hung", "-collection.interval=1s",
+                "-libvirt.timeout=500ms", "-collector.conntrack=false");
+            var down = await LibvirtRestartTests.UntilAsync(exporter,
+                e => e.Value("oie_exporter_libvirt_up") == 0 &&
+                     e.Value("oie_exporter_collection_errors_total", ("source", "libvirt")) >= 3,
+                "libvirt reported unavailable, cycle after cycle, while a QEMU hangs");
+            Assert.Null(down.Value("oie_disk_r_requests", ("instance_uuid", stack.Guest.Uuid)));
+            Assert.Equal(0, down.Value("oie_exporter_last_successful_collection_timestamp_seconds"));
+
+            Sh.Run("kill", "-CONT", qemu);
+            var back = await LibvirtRestartTests.UntilAsync(exporter,
+                e => e.Value("oie_exporter_libvirt_up") == 1 &&
+                     e.Value("oie_disk_r_requests", ("instance_uuid", stack.Guest.Uuid), ("disk_path", "vda")) is not null,
+                "collection resuming once the hung QEMU answers");
+            Assert.True(back.Value("oie_exporter_last_successful_collection_timestamp_seconds") > 0);
+        }
+        finally
+        {
+            Sh.Try("kill", "-CONT", qemu);
+        }
+    }
+
+    [SkippableFact]
     public async Task Domains_with_unparsable_Nova_metadata_are_skipped_and_the_others_unaffected()
     {
         await stack.StartAsync();

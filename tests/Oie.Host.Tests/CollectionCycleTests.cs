@@ -126,6 +126,20 @@ public sealed class CollectionCycleTests : IDisposable
     }
 
     [Fact]
+    public void The_exposition_a_successful_cycle_publishes_carries_its_own_success_time()
+    {
+        var families = new FamilyTable([[Good]]);
+        var self = new SelfMetrics(["good"]);
+        var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)), _time, self.WriteTo);
+        var cycle = new CollectionCycle(_libvirt, [new("good", new DelegateCollector([Good], (s, w) => { }))], families, store, self, _time,
+            NullLogger<CollectionCycle>.Instance);
+        _time.Advance(TimeSpan.FromSeconds(7));
+        cycle.Run();
+        var body = Encoding.UTF8.GetString(store.Current().Body);
+        Assert.Contains($"oie_exporter_last_successful_collection_timestamp_seconds {_time.GetUtcNow().ToUnixTimeSeconds()}\n", body);
+    }
+
+    [Fact]
     public void Libvirt_unreachable_is_reported_and_instance_series_expire()
     {
         using var down = new LibvirtInstanceSource("test:///nonexistent/node.xml", NullLogger<LibvirtInstanceSource>.Instance, _time);

@@ -12,7 +12,7 @@ namespace Oie.Host.Collection;
 /// samples, and publish them to the exposition store. A failing collector loses only its own samples.
 /// </summary>
 internal sealed partial class CollectionCycle(
-    LibvirtInstanceSource libvirt,
+    IInstanceSource libvirt,
     IReadOnlyList<NamedCollector> collectors,
     FamilyTable families,
     ExpositionStore store,
@@ -47,12 +47,14 @@ internal sealed partial class CollectionCycle(
             allSucceeded &= RunCollector(name, collector, snapshot, samples);
         self.StageDuration.WithLabels("collectors").Set(time.GetElapsedTime(collectorsStarted).TotalSeconds);
 
+        // Set before rendering so the exposition this cycle publishes carries it (the render stage's own duration can
+        // only show in the next one).
+        if (allSucceeded)
+            self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         var renderStarted = time.GetTimestamp();
         store.Publish(snapshot, samples);
         self.StageDuration.WithLabels("render").Set(time.GetElapsedTime(renderStarted).TotalSeconds);
 
-        if (allSucceeded)
-            self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         Completed++;
         LogCycle(snapshot.Instances.Count, time.GetElapsedTime(started).TotalMilliseconds);
         return snapshot;

@@ -14,6 +14,10 @@ internal sealed class HostFlags
         TelemetryPath = flags.Custom<string>("web.telemetry-path", "/metrics",
             "Path under which to expose metrics.", ParseTelemetryPath);
         LibvirtUri = flags.String("libvirt.uri", "qemu:///system", "Libvirt connection URI (opened read-only).");
+        LibvirtTimeout = flags.Custom<TimeSpan>("libvirt.timeout", "0s",
+            "Deadline for one cycle's libvirt read; past it the cycle reports libvirt unavailable (a hung QEMU\n" +
+            "can block libvirt without a timeout). 0 means half of -collection.interval; must be shorter than the interval.",
+            ParseNonNegativeDuration);
         StaticCacheExpiration = flags.Duration("static.cache.expiration", TimeSpan.FromHours(1),
             "How long rarely-changing metrics (disk thresholds) of an instance stay served after the cycle that produced them.");
         DynamicCacheExpiration = flags.Duration("dynamic.cache.expiration", TimeSpan.FromSeconds(10),
@@ -35,6 +39,7 @@ internal sealed class HostFlags
     public Flag<ListenAddress> ListenAddress { get; }
     public Flag<string> TelemetryPath { get; }
     public Flag<string> LibvirtUri { get; }
+    public Flag<TimeSpan> LibvirtTimeout { get; }
     public Flag<TimeSpan> StaticCacheExpiration { get; }
     public Flag<TimeSpan> DynamicCacheExpiration { get; }
     public Flag<TimeSpan> CollectionInterval { get; }
@@ -43,6 +48,26 @@ internal sealed class HostFlags
     public Flag<bool> DebugLogLevelEnabled { get; }
     public Flag<int> MaxRequests { get; }
     public Flag<string> WebConfigFile { get; }
+
+    /// <summary>The libvirt read deadline in force. Throws <see cref="InvalidOperationException"/> (exit 1 at start) when
+    /// it is not shorter than the collection interval.</summary>
+    public TimeSpan ResolveLibvirtTimeout()
+    {
+        var interval = CollectionInterval.Value;
+        var timeout = LibvirtTimeout.Value == TimeSpan.Zero ? interval / 2 : LibvirtTimeout.Value;
+        if (timeout >= interval)
+            throw new InvalidOperationException(
+                $"-libvirt.timeout={GoDuration.Format(timeout)} must be shorter than -collection.interval={GoDuration.Format(interval)} " +
+                "(0 means half the interval)");
+        return timeout;
+    }
+
+    private static string? ParseNonNegativeDuration(string text, out TimeSpan value)
+    {
+        if (!GoDuration.TryParse(text, out value))
+            return "parse error (want a duration such as 5s or 800ms)";
+        return value >= TimeSpan.Zero ? null : "must not be negative";
+    }
 
     private static string? NonNegative(string text, out int value) =>
         FlagParsers.Int(text, out value) ?? (value >= 0 ? null : "must be 0 (no limit) or more");
