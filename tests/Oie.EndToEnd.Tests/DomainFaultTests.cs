@@ -17,15 +17,7 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
     {
         await stack.StartAsync();
         output.WriteLine(stack.StartupTimes);
-        var disk = stack.Run.File("stuck.qcow2");
-        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
-        using var stuck = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
-            new DomainSpec(LibvirtDaemon.DomainPrefix + "0002", DomainSpec.NewUuid())
-            {
-                LocalDisk = disk,
-                NovaMetadata = DomainSpec.Nova("stuck-vm", "10.0.0.6"),
-            },
-            paused: true);
+        using var stuck = StartPausedDomain("0002", "stuck-vm", "10.0.0.6");
         var qemu = stuck.QemuPid.ToString(CultureInfo.InvariantCulture);
         Daemon? holder = null;
         try
@@ -77,15 +69,7 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
     public async Task A_hung_QEMU_with_no_job_holder_makes_libvirt_unavailable_instead_of_freezing_the_loop()
     {
         await stack.StartAsync();
-        var disk = stack.Run.File("hung.qcow2");
-        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "16M");
-        using var hung = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
-            new DomainSpec(LibvirtDaemon.DomainPrefix + "0003", DomainSpec.NewUuid())
-            {
-                LocalDisk = disk,
-                NovaMetadata = DomainSpec.Nova("hung-vm", "10.0.0.7"),
-            },
-            paused: true);
+        using var hung = StartPausedDomain("0003", "hung-vm", "10.0.0.7");
         var qemu = hung.QemuPid.ToString(CultureInfo.InvariantCulture);
         try
         {
@@ -200,5 +184,18 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
         var path = stack.Run.File(name);
         Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", path, "16M");
         return path;
+    }
+
+    /// <summary>A second, paused domain with a local disk (block stats need its QEMU's monitor) next to the guest.</summary>
+    private LibvirtDomain StartPausedDomain(string suffix, string novaName, string fixedIp)
+    {
+        var disk = NewDisk(novaName + ".qcow2");
+        return LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
+            new DomainSpec(LibvirtDaemon.DomainPrefix + suffix, DomainSpec.NewUuid())
+            {
+                LocalDisk = disk,
+                NovaMetadata = DomainSpec.Nova(novaName, fixedIp),
+            },
+            paused: true);
     }
 }

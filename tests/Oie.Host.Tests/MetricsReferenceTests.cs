@@ -41,7 +41,7 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
         Assert.True(parsed.Success, parsed.Error);
         _app = ExporterApp.Build(commandLine, _time);
         _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
-        var loaded = AllFeedsLoaded(_app.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
+        var loaded = AppServices.AllFeedsLoaded(_app.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
         await _app.StartAsync();
         await loaded.WaitAsync(TimeSpan.FromSeconds(30));
         await NextCycle();
@@ -59,20 +59,6 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
     }
 
     private async Task NextCycle() => await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-
-    private static Task AllFeedsLoaded(ThreatIntel.ThreatIntel threatIntel)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(FeedStatus _)
-        {
-            if (threatIntel.Refreshers.All(r => r.Status.AllSourcesLoaded))
-                done.TrySetResult();
-        }
-        foreach (var refresher in threatIntel.Refreshers)
-            refresher.StatusUpdated += Check;
-        Check(default!);
-        return done.Task;
-    }
 
     [Fact]
     public void Every_emitted_family_is_documented_with_its_type_help_and_label_order()

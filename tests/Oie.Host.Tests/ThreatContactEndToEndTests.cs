@@ -50,7 +50,7 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
         Assert.True(parsed.Success, parsed.Error);
         _exporter = ExporterApp.Build(commandLine, _time);
         _exporter.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
-        var loaded = AllFeedsLoaded(_exporter.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
+        var loaded = AppServices.AllFeedsLoaded(_exporter.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
         await _exporter.StartAsync();
         _exporterUrl = _exporter.Urls.Single().TrimEnd('/');
         await loaded.WaitAsync(TimeSpan.FromSeconds(30));
@@ -85,20 +85,6 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
             return context.Response.SendFileAsync(file);
         });
         return app;
-    }
-
-    private static Task AllFeedsLoaded(ThreatIntel.ThreatIntel threatIntel)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(FeedStatus _)
-        {
-            if (threatIntel.Refreshers.All(r => r.Status.AllSourcesLoaded))
-                done.TrySetResult();
-        }
-        foreach (var refresher in threatIntel.Refreshers)
-            refresher.StatusUpdated += Check;
-        Check(default!);
-        return done.Task;
     }
 
     private async Task NextCycle() => await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
