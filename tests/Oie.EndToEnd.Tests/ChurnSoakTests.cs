@@ -20,7 +20,7 @@ public sealed class ChurnSoakTests(RealStack stack, ITestOutputHelper output)
     {
         await stack.StartAsync();
         output.WriteLine(stack.StartupTimes);
-        using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-soak", "-collection.interval=500ms",
+        using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-soak", "-collection.interval=1s",
             $"-conntrack.command={stack.Namespace.ConntrackCommand}", "-conntrack.min=1");
         var guest = stack.Guest.Uuid;
         var warm = await LibvirtRestartTests.UntilAsync(exporter,
@@ -72,7 +72,7 @@ public sealed class ChurnSoakTests(RealStack stack, ITestOutputHelper output)
             }
             finally
             {
-                // Destroyed while the exporter keeps cycling every 500 ms, at whatever point of its cycle.
+                // Destroyed while the exporter keeps cycling every second, at whatever point of its cycle.
                 foreach (var domain in domains)
                     domain.Dispose();
             }

@@ -48,10 +48,10 @@ public sealed class LibvirtReadDeadlineTests : IDisposable
     }
 
     [Theory]
-    [InlineData("10s", "0s", 5000)]
+    [InlineData("10s", "0s", 8000)]
     [InlineData("10s", "2s", 2000)]
     [InlineData("1s", "999ms", 999)]
-    public void The_timeout_defaults_to_half_the_interval(string interval, string timeout, int expectedMilliseconds)
+    public void The_timeout_defaults_to_80_percent_of_the_interval(string interval, string timeout, int expectedMilliseconds)
     {
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-collection.interval={interval}", $"-libvirt.timeout={timeout}"]).Success);
