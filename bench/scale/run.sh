@@ -13,7 +13,9 @@
 #   --peer-requests N      scrapes in the peer's concurrent run (100; each costs it a full libvirt pass)
 #   --conntrack-source S   text (default): measure -conntrack.path=capture and -conntrack.command=fake tool;
 #                          netlink: run -conntrack.source=netlink against the kernel table (see --netns)
-#   --netns NS             run the exporter inside network namespace NS (its kernel conntrack table)
+#   --netns NS             run the exporter, the feed server and the scrapers inside network namespace NS (whose
+#                          kernel conntrack table the netlink source then reads; fill it e.g. with the shared
+#                          infra's conntrack-bulk.sh); the peer stays in the root namespace
 #   --binary PATH          use this exporter instead of publishing one
 #   --no-peer              skip prometheus-libvirt-exporter
 #   --work DIR             generated data and logs (/var/tmp/oie-scale); --out FILE results (DIR/results.md)
@@ -25,6 +27,7 @@ INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL=2s REQUESTS=2000 CONCURRENCY=50 
 SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT=""
 EXPORTER_PORT=19120 FEED_PORT=19121 PEER_PORT=19177
 PIDS=()
+NS=()   # the command prefix that runs something in --netns, empty without it
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 
@@ -51,6 +54,10 @@ parse_args() {
   done
   case "$SOURCE" in text|netlink) ;; *) echo "--conntrack-source is text or netlink" >&2; exit 2 ;; esac
   OUT=${OUT:-$WORK/results.md}
+  if [ -n "$NETNS" ]; then
+    NS=(ip netns exec "$NETNS")
+    ip -n "$NETNS" link set lo up
+  fi
 }
 
 log() { printf '== %s\n' "$*" >&2; }
@@ -120,9 +127,9 @@ EOF
 }
 
 start_feed_server() {
-  python3 -m http.server "$FEED_PORT" --bind 127.0.0.1 --directory "$DATA/feeds" > "$WORK/feeds-http.log" 2>&1 &
+  "${NS[@]}" python3 -m http.server "$FEED_PORT" --bind 127.0.0.1 --directory "$DATA/feeds" > "$WORK/feeds-http.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$FEED_PORT/drop.txt" -o /dev/null && return; sleep 0.1; done
+  for _ in $(seq 50); do "${NS[@]}" curl -sf "http://127.0.0.1:$FEED_PORT/drop.txt" -o /dev/null && return; sleep 0.1; done
   echo "feed server did not start" >&2; exit 1
 }
 
@@ -139,9 +146,7 @@ exporter_args() {
     command) args+=(-conntrack.command="$FAKE_TOOL") ;;
     netlink) args+=(-conntrack.source=netlink) ;;
   esac
-  local prefix=()
-  [ -z "$NETNS" ] || prefix=(ip netns exec "$NETNS")
-  printf '%s\n' "${prefix[@]}" "$EXPORTER" "${args[@]}"
+  printf '%s\n' "$EXPORTER" "${args[@]}"
 }
 
 # ab against URL; writes NAME.json (latency percentiles, CPU of PID per request).
@@ -149,7 +154,7 @@ scrape_load() {
   local name=$1 pid=$2 url=$3 requests=$4 concurrency=$5 header=${6:-}
   local before after
   before=$(python3 "$HERE/scale.py" cpu "$pid")
-  ab -q -s 300 -c "$concurrency" -n "$requests" ${header:+-H "$header"} "$url" > "$WORK/$name.ab.txt" 2>&1 || true
+  "${NS[@]}" ab -q -s 300 -c "$concurrency" -n "$requests" ${header:+-H "$header"} "$url" > "$WORK/$name.ab.txt" 2>&1 || true
   after=$(python3 "$HERE/scale.py" cpu "$pid")
   python3 "$HERE/scale.py" ab "$WORK/$name.ab.txt" "$before" "$after" "$concurrency" > "$RESULTS/$name.json"
 }
@@ -159,7 +164,7 @@ scrape_bursts() {
   local name=$1 pid=$2 url=$3 rounds=$4 concurrency=$5 before after round
   before=$(python3 "$HERE/scale.py" cpu "$pid")
   for round in $(seq "$rounds"); do
-    ab -q -s 60 -c "$concurrency" -n "$concurrency" -H "Accept-Encoding: gzip" -g "$WORK/$name.$round.tsv" "$url" \
+    "${NS[@]}" ab -q -s 60 -c "$concurrency" -n "$concurrency" -H "Accept-Encoding: gzip" -g "$WORK/$name.$round.tsv" "$url" \
       > "$WORK/$name.$round.ab.txt" 2>&1 || true
     sleep 1
   done
@@ -172,12 +177,12 @@ measure_exporter() {
   local -a command
   mapfile -t command < <(exporter_args "$mode")
   log "exporter, conntrack $mode: start"
-  python3 "$HERE/scale.py" launch "$url" "$WORK/exporter.pid" "$WORK/exporter-$mode.log" -- "${command[@]}" \
+  "${NS[@]}" python3 "$HERE/scale.py" launch "$url" "$WORK/exporter.pid" "$WORK/exporter-$mode.log" -- "${command[@]}" \
     > "$RESULTS/$mode-start.json"
   pid=$(cat "$WORK/exporter.pid"); PIDS+=("$pid")
   log "exporter, conntrack $mode: $CYCLES cycles"
-  python3 "$HERE/scale.py" cycles "$url" "$pid" "$CYCLES" > "$RESULTS/$mode-cycles.json"
-  python3 "$HERE/scale.py" sizes "$url" > "$RESULTS/$mode-sizes.json"
+  "${NS[@]}" python3 "$HERE/scale.py" cycles "$url" "$pid" "$CYCLES" > "$RESULTS/$mode-cycles.json"
+  "${NS[@]}" python3 "$HERE/scale.py" sizes "$url" > "$RESULTS/$mode-sizes.json"
   if [ "$mode" = "${MODES[0]}" ]; then
     log "exporter, conntrack $mode: $REQUESTS scrapes, $CONCURRENCY concurrent, gzip and plain"
     scrape_load "$mode-ab-gzip" "$pid" "$url" "$REQUESTS" "$CONCURRENCY" "Accept-Encoding: gzip"

@@ -115,7 +115,11 @@ def cycles(url, pid, count):
     started_cpu, started_at = cpu_seconds(pid), time.monotonic()
     deadline = started_at + 600
     while len(seen) < count + 1 and time.monotonic() < deadline:
-        _, body = fetch(url, gz=True)
+        try:
+            _, body = fetch(url, gz=True)
+        except OSError as error:
+            gone = not os.path.exists(f"/proc/{pid}")
+            sys.exit(f"exporter {'PID ' + str(pid) + ' is gone' if gone else 'did not answer'}: {error}")
         values = self_metrics(body)
         key = (stage(values, "libvirt"), stage(values, "collectors"))
         if key != last_key and key != (0.0, 0.0):
@@ -197,6 +201,8 @@ def load(directory, name):
 def fmt(value, unit="", digits=1):
     if value is None:
         return "—"
+    if unit == " ms" and digits == 0 and value == 0:
+        return "<1 ms"  # ab reports whole milliseconds
     return f"{value:,.{digits}f}{unit}"
 
 
