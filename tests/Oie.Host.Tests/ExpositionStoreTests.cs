@@ -129,6 +129,38 @@ public class ExpositionStoreTests
     }
 
     [Fact]
+    public void The_plain_body_is_made_once_on_demand_and_stays_that_of_its_render()
+    {
+        Cycle(true, Vm("vm-a", "1"));
+        var rendered = _store.Current();
+        var body = rendered.Body;
+        Assert.Same(body, rendered.Body);
+        Cycle(true, Vm("vm-b", "2"));
+        Assert.Contains("vm-a", Encoding.UTF8.GetString(rendered.Body));
+        Assert.DoesNotContain("vm-a", Body());
+    }
+
+    [Fact]
+    public void A_cycle_sized_by_the_last_one_hands_out_its_buffers_without_growing_them()
+    {
+        var vm = Vm("vm-a", "1");
+        var first = new CycleSamples(_families);
+        for (var disk = 0; disk < 20; disk++)
+            first.Write(Measured, vm, 123456789.5, "vm-a");
+        var firstSegment = first.Take("1")[0];
+        var next = new CycleSamples(_families, first.TakenSizes);
+        for (var disk = 0; disk < 20; disk++)
+            next.Write(Measured, vm, 123456789.25, "vm-a"); // one byte longer per line: within the slack
+        var segment = next.Take("1")[0];
+        Assert.Equal(firstSegment.Length + 20, segment.Length);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(segment, out var array));
+        Assert.Equal(0, array.Offset);
+        Assert.InRange(array.Array!.Length, segment.Length, firstSegment.Length + firstSegment.Length / 32 + 32);
+        Assert.Equal(next.TakenSizes["1"][0], segment.Length);
+        Assert.True(next.Take("unknown")[0].IsEmpty);
+    }
+
+    [Fact]
     public void A_failed_collector_loses_only_its_own_families()
     {
         var samples = new CycleSamples(_families);

@@ -22,6 +22,7 @@ internal sealed partial class CollectionCycle(
 {
     private bool _libvirtDown;
     private readonly Dictionary<string, string> _lastSourceErrors = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, int[]>? _lastSampleSizes;
 
     /// <summary>Completed cycles.</summary>
     public long Completed { get; private set; }
@@ -29,6 +30,7 @@ internal sealed partial class CollectionCycle(
     public CycleSnapshot Run()
     {
         var started = time.GetTimestamp();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var read = libvirt.Read();
         self.StageDuration.WithLabels("libvirt").Set(time.GetElapsedTime(started).TotalSeconds);
         ReportLibvirt(read);
@@ -41,7 +43,7 @@ internal sealed partial class CollectionCycle(
         };
 
         var collectorsStarted = time.GetTimestamp();
-        var samples = new CycleSamples(families);
+        var samples = new CycleSamples(families, _lastSampleSizes);
         var allSucceeded = read.Available;
         foreach (var (name, collector) in collectors)
             allSucceeded &= RunCollector(name, collector, snapshot, samples);
@@ -53,8 +55,11 @@ internal sealed partial class CollectionCycle(
             self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         var renderStarted = time.GetTimestamp();
         store.Publish(snapshot, samples);
+        _lastSampleSizes = samples.TakenSizes;
         self.StageDuration.WithLabels("render").Set(time.GetElapsedTime(renderStarted).TotalSeconds);
 
+        // Process-wide: a scrape served during the cycle counts too (it allocates little: it copies rendered bytes).
+        self.AllocatedBytes.Set(GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore);
         Completed++;
         LogCycle(snapshot.Instances.Count, time.GetElapsedTime(started).TotalMilliseconds);
         return snapshot;

@@ -3,11 +3,17 @@ using Oie.Abstractions;
 
 namespace Oie.Host.Exposition;
 
-/// <summary>The samples one cycle's collectors wrote, encoded as text-format lines, per instance and family.</summary>
-internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
+/// <summary>
+/// The samples one cycle's collectors wrote, encoded as text-format lines, per instance and family. Each buffer starts
+/// at the size the same instance and family took last cycle (<paramref name="previousSizes"/>, from
+/// <see cref="TakenSizes"/>) plus a little slack, so a steady node neither grows buffers nor copies them: what
+/// <see cref="Take"/> hands out is the written part of the buffer itself.
+/// </summary>
+internal sealed class CycleSamples(FamilyTable families, IReadOnlyDictionary<string, int[]>? previousSizes = null) : ISampleWriter
 {
     /// <summary>The key host-wide samples are stored under; no instance UUID can be empty.</summary>
     public const string HostKey = "";
+    private const int DefaultCapacity = 256;
 
     private readonly Dictionary<string, ArrayBufferWriter<byte>?[]> _byInstance = new(StringComparer.Ordinal);
     private Instance? _lastInstance;
@@ -17,7 +23,7 @@ internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
     {
         var index = families.IndexOf(family);
         var segments = SegmentsOf(instance);
-        TextFormat.WriteSample(segments[index] ??= new ArrayBufferWriter<byte>(256), family, value, labelValues);
+        TextFormat.WriteSample(segments[index] ??= NewBuffer(instance.Facts.InstanceUuid, index), family, value, labelValues);
     }
 
     public void WriteHostSample(MetricFamily family, double value, params ReadOnlySpan<string> labelValues)
@@ -25,8 +31,11 @@ internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
         var index = families.IndexOf(family);
         if (!_byInstance.TryGetValue(HostKey, out var segments))
             _byInstance.Add(HostKey, segments = new ArrayBufferWriter<byte>?[families.Count]);
-        TextFormat.WriteSample(segments[index] ??= new ArrayBufferWriter<byte>(256), family, value, labelValues);
+        TextFormat.WriteSample(segments[index] ??= NewBuffer(HostKey, index), family, value, labelValues);
     }
+
+    /// <summary>Bytes each instance's families took in this cycle, by UUID: the next cycle's starting sizes.</summary>
+    public Dictionary<string, int[]> TakenSizes { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Forgets what the given families wrote this cycle (their collector failed part-way).</summary>
     public void Discard(IEnumerable<MetricFamily> discarded)
@@ -39,17 +48,31 @@ internal sealed class CycleSamples(FamilyTable families) : ISampleWriter
         }
     }
 
-    /// <summary>The encoded lines of each family for <paramref name="instanceUuid"/> (null where it wrote none);
+    /// <summary>The encoded lines of each family for <paramref name="instanceUuid"/> (empty where it wrote none);
     /// <see cref="HostKey"/> gives the host-wide samples.</summary>
-    public byte[]?[] Take(string instanceUuid)
+    public ReadOnlyMemory<byte>[] Take(string instanceUuid)
     {
-        var result = new byte[]?[families.Count];
+        var result = new ReadOnlyMemory<byte>[families.Count];
         if (_byInstance.TryGetValue(instanceUuid, out var segments))
         {
+            var sizes = new int[segments.Length];
             for (var i = 0; i < segments.Length; i++)
-                result[i] = segments[i] is { WrittenCount: > 0 } s ? s.WrittenSpan.ToArray() : null;
+            {
+                if (segments[i] is not { WrittenCount: > 0 } written)
+                    continue;
+                result[i] = written.WrittenMemory;
+                sizes[i] = written.WrittenCount;
+            }
+            TakenSizes[instanceUuid] = sizes;
         }
         return result;
+    }
+
+    private ArrayBufferWriter<byte> NewBuffer(string instanceUuid, int family)
+    {
+        // Counters gain a digit now and then: a little slack keeps the buffer from doubling for one byte.
+        var previous = previousSizes is not null && previousSizes.TryGetValue(instanceUuid, out var sizes) ? sizes[family] : 0;
+        return new ArrayBufferWriter<byte>(previous > 0 ? previous + previous / 32 + 32 : DefaultCapacity);
     }
 
     private ArrayBufferWriter<byte>?[] SegmentsOf(Instance instance)

@@ -10,14 +10,39 @@ internal sealed record CacheTtls(TimeSpan Dynamic, TimeSpan Static, TimeSpan Gra
     public TimeSpan Longest => (Static > Dynamic ? Static : Dynamic) + Grace;
 }
 
-/// <summary>One finished exposition: the bytes a scrape copies out, and until when they may be served.</summary>
-internal sealed class RenderedExposition(byte[] body, byte[] gzipBody, long validUntil)
+/// <summary>
+/// One finished exposition: the bytes a scrape copies out, and until when they may be served. The gzip body is made at
+/// render time (Prometheus asks for it); the plain body is concatenated from the same parts on the first scrape that
+/// wants it, so a node scraped only with gzip never holds its plain text.
+/// </summary>
+internal sealed class RenderedExposition
 {
-    public byte[] Body { get; } = body;
-    public byte[] GzipBody { get; } = gzipBody;
+    private readonly Lazy<byte[]> _body;
+
+    public RenderedExposition(IReadOnlyList<ReadOnlyMemory<byte>> parts, int length, byte[] gzipBody, long validUntil)
+    {
+        _body = new Lazy<byte[]>(() => Concatenate(parts, length), LazyThreadSafetyMode.ExecutionAndPublication);
+        GzipBody = gzipBody;
+        ValidUntil = validUntil;
+    }
+
+    public byte[] Body => _body.Value;
+    public byte[] GzipBody { get; }
 
     /// <summary>TimeProvider timestamp after which a sample in <see cref="Body"/> has outlived its TTL.</summary>
-    public long ValidUntil { get; } = validUntil;
+    public long ValidUntil { get; }
+
+    private static byte[] Concatenate(IReadOnlyList<ReadOnlyMemory<byte>> parts, int length)
+    {
+        var body = new byte[length];
+        var at = 0;
+        foreach (var part in parts)
+        {
+            part.Span.CopyTo(body.AsSpan(at));
+            at += part.Length;
+        }
+        return body;
+    }
 }
 
 /// <summary>
@@ -35,7 +60,9 @@ internal sealed class ExpositionStore
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long[] _ttlTicks;
     private RenderedExposition _current;
-    private int _lastSize = 4096;
+    /// <summary>Reused by every render: the compressed body is copied out of it at its exact size.</summary>
+    private readonly MemoryStream _gzipScratch = new();
+    private readonly MemoryStream _selfMetricsScratch = new();
 
     public ExpositionStore(FamilyTable families, CacheTtls ttls, TimeProvider time, Action<Stream> appendSelfMetrics)
     {
@@ -46,7 +73,7 @@ internal sealed class ExpositionStore
         _ttlTicks = new long[families.Count];
         for (var i = 0; i < families.Count; i++)
             _ttlTicks[i] = ToTicks(ttls.For(families[i].Lifetime));
-        _current = new RenderedExposition([], Gzip([]), long.MinValue);
+        _current = new RenderedExposition([], 0, Gzip([]), long.MinValue);
     }
 
     public int InstanceCount
@@ -118,14 +145,16 @@ internal sealed class ExpositionStore
     private void RenderLocked(long now)
     {
         var ordered = _entries.Values.OrderBy(e => e.Domain, StringComparer.Ordinal).ThenBy(e => e.Uuid, StringComparer.Ordinal).ToList();
-        var body = new MemoryStream(_lastSize + _lastSize / 8);
+        var parts = new List<ReadOnlyMemory<byte>>(ordered.Count * 4 + 1);
+        var length = 0;
         var validUntil = long.MaxValue;
         for (var f = 0; f < _families.Count; f++)
         {
             var headerWritten = false;
             foreach (var entry in ordered)
             {
-                if (entry.Segments[f] is not { } segment)
+                var segment = entry.Segments[f];
+                if (segment.IsEmpty)
                     continue;
                 var expiresAt = entry.ProducedAt + _ttlTicks[f];
                 if (now > expiresAt)
@@ -133,27 +162,34 @@ internal sealed class ExpositionStore
                 validUntil = Math.Min(validUntil, expiresAt);
                 if (!headerWritten)
                 {
-                    body.Write(_families[f].Header.Span);
+                    parts.Add(_families[f].Header);
+                    length += _families[f].Header.Length;
                     headerWritten = true;
                 }
-                body.Write(segment);
+                parts.Add(segment);
+                length += segment.Length;
             }
         }
-        _appendSelfMetrics(body);
-        var bytes = body.ToArray();
-        _lastSize = bytes.Length;
-        Volatile.Write(ref _current, new RenderedExposition(bytes, Gzip(bytes), validUntil));
+        _selfMetricsScratch.SetLength(0);
+        _appendSelfMetrics(_selfMetricsScratch);
+        var selfMetrics = _selfMetricsScratch.ToArray();
+        parts.Add(selfMetrics);
+        length += selfMetrics.Length;
+        Volatile.Write(ref _current, new RenderedExposition(parts, length, Gzip(parts), validUntil));
     }
 
-    private static byte[] Gzip(byte[] bytes)
+    private byte[] Gzip(IReadOnlyList<ReadOnlyMemory<byte>> parts)
     {
-        var output = new MemoryStream(bytes.Length / 4 + 64);
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-            gzip.Write(bytes);
-        return output.ToArray();
+        _gzipScratch.SetLength(0);
+        using (var gzip = new GZipStream(_gzipScratch, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            foreach (var part in parts)
+                gzip.Write(part.Span);
+        }
+        return _gzipScratch.ToArray();
     }
 
     private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
-    private sealed record Entry(string Domain, string Uuid, long ProducedAt, byte[]?[] Segments);
+    private sealed record Entry(string Domain, string Uuid, long ProducedAt, ReadOnlyMemory<byte>[] Segments);
 }

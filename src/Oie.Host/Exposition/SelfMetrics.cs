@@ -27,6 +27,8 @@ internal sealed class SelfMetrics
             "Unix time of the end of the last cycle in which libvirt and every collector succeeded.");
         Overruns = factory.CreateCounter("oie_exporter_collection_overruns_total",
             "Collection cycles that took longer than -collection.interval.");
+        AllocatedBytes = factory.CreateGauge("oie_exporter_collection_allocated_bytes",
+            "Managed heap bytes allocated by the process during the last complete collection cycle (GC.GetTotalAllocatedBytes around it; includes scrapes served meanwhile).");
         CollectorDuration = factory.CreateGauge("oie_exporter_collector_duration_seconds",
             "Duration of each collector in the last cycle in seconds.", "collector");
         CollectorSuccess = factory.CreateGauge("oie_exporter_collector_success",
@@ -46,6 +48,7 @@ internal sealed class SelfMetrics
     public Gauge Instances { get; }
     public Gauge LastSuccess { get; }
     public Counter Overruns { get; }
+    public Gauge AllocatedBytes { get; }
     public Gauge CollectorDuration { get; }
     public Gauge CollectorSuccess { get; }
 

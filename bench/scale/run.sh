@@ -1,0 +1,242 @@
+#!/bin/bash
+# Scale harness (issue 6): the published Native AOT exporter on a libvirt test-driver node of 1,000 OpenStack
+# instances (2 disks, 2 NICs with an IPv4 and an IPv6 fixed IP each), a 1,000,000-flow conntrack capture touching them,
+# and all four threat feeds served over HTTP from 127.0.0.1 — then Debian's prometheus-libvirt-exporter on the same
+# node file for comparison. Prints one markdown table and writes it to --out.
+#
+# usage: bench/scale/run.sh [options]
+#   --instances N          domains in the node file (1000)
+#   --flows N              conntrack entries in the capture (1000000)
+#   --cycles N             collection cycles watched per mode (40)
+#   --interval D           -collection.interval (2s)
+#   --requests N           scrapes per `ab` run against the exporter (2000), --concurrency C (50)
+#   --peer-requests N      scrapes in the peer's concurrent run (100; each costs it a full libvirt pass)
+#   --conntrack-source S   text (default): measure -conntrack.path=capture and -conntrack.command=fake tool;
+#                          netlink: run -conntrack.source=netlink against the kernel table (see --netns)
+#   --netns NS             run the exporter, the feed server and the scrapers inside network namespace NS (whose
+#                          kernel conntrack table the netlink source then reads; fill it e.g. with the shared
+#                          infra's conntrack-bulk.sh); the peer stays in the root namespace
+#   --binary PATH          use this exporter instead of publishing one
+#   --no-peer              skip prometheus-libvirt-exporter
+#   --work DIR             generated data and logs (/var/tmp/oie-scale); --out FILE results (DIR/results.md)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$REPO/bench/scale"
+INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL=2s REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100
+SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT=""
+EXPORTER_PORT=19120 FEED_PORT=19121 PEER_PORT=19177
+PIDS=()
+NS=()   # the command prefix that runs something in --netns, empty without it
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+
+parse_args() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --instances) INSTANCES=$2; shift ;;
+      --flows) FLOWS=$2; shift ;;
+      --cycles) CYCLES=$2; shift ;;
+      --interval) INTERVAL=$2; shift ;;
+      --requests) REQUESTS=$2; shift ;;
+      --concurrency) CONCURRENCY=$2; shift ;;
+      --peer-requests) PEER_REQUESTS=$2; shift ;;
+      --conntrack-source) SOURCE=$2; shift ;;
+      --netns) NETNS=$2; shift ;;
+      --binary) BINARY=$2; shift ;;
+      --no-peer) PEER=0 ;;
+      --work) WORK=$2; shift ;;
+      --out) OUT=$2; shift ;;
+      -h|--help) usage ;;
+      *) echo "unknown option $1" >&2; usage 2 ;;
+    esac
+    shift
+  done
+  case "$SOURCE" in text|netlink) ;; *) echo "--conntrack-source is text or netlink" >&2; exit 2 ;; esac
+  OUT=${OUT:-$WORK/results.md}
+  if [ -n "$NETNS" ]; then
+    NS=(ip netns exec "$NETNS")
+    ip -n "$NETNS" link set lo up
+  fi
+}
+
+log() { printf '== %s\n' "$*" >&2; }
+
+# Stops what this script started, by PID (each is a session leader: its children go with it).
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+}
+
+stop() {
+  local pid=$1
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
+
+install_deps() {
+  local missing=()
+  command -v ab >/dev/null || missing+=(apache2-utils)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v python3 >/dev/null || missing+=(python3)
+  [ -e /usr/lib/x86_64-linux-gnu/libvirt.so.0 ] || ldconfig -p | grep -q 'libvirt\.so\.0' || missing+=(libvirt0)
+  [ "$PEER" = 0 ] || command -v prometheus-libvirt-exporter >/dev/null || missing+=(prometheus-libvirt-exporter)
+  [ ${#missing[@]} = 0 ] && return
+  log "installing ${missing[*]}"
+  # Debian would start the peer as a service on :9177 on install; policy-rc.d keeps it (and anything else) stopped.
+  local policy=/usr/sbin/policy-rc.d created=0
+  [ -e $policy ] || { printf '#!/bin/sh\nexit 101\n' > $policy; chmod +x $policy; created=1; }
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ $created = 0 ] || rm -f $policy
+}
+
+publish() {
+  if [ -n "$BINARY" ]; then EXPORTER=$BINARY; return; fi
+  log "publishing the Native AOT binary (warnings as errors)"
+  dotnet publish "$REPO/src/Oie.Host" -c Release -r linux-x64 -o "$WORK/publish" -warnaserror -nologo -v q >&2
+  EXPORTER=$WORK/publish/openstack_instance_exporter
+}
+
+generate() {
+  local data="$WORK/data-$INSTANCES-$FLOWS"
+  NODE="$data/node.xml" DATA=$data
+  if [ ! -s "$data/done" ]; then
+    log "generating $INSTANCES instances and $FLOWS flows into $data"
+    mkdir -p "$data"
+    python3 "$HERE/gen_node.py" "$INSTANCES" > "$NODE"
+    python3 "$HERE/gen_data.py" "$data" "$INSTANCES" "$FLOWS"
+    echo ok > "$data/done"
+  fi
+  # The fake tool: `conntrack -L -o extended -f FAMILY` printing that family's part of the capture.
+  FAKE_TOOL="$WORK/fake-conntrack"
+  cat > "$FAKE_TOOL" <<EOF
+#!/bin/sh
+family=ipv4
+while [ \$# -gt 0 ]; do [ "\$1" = -f ] && family=\$2; shift; done
+cat "$data/conntrack-\$family.txt"
+echo "conntrack v1.4.7 (conntrack-tools): \$(wc -l < "$data/conntrack-\$family.txt") flow entries have been shown." >&2
+EOF
+  chmod +x "$FAKE_TOOL"
+}
+
+start_feed_server() {
+  "${NS[@]}" python3 -m http.server "$FEED_PORT" --bind 127.0.0.1 --directory "$DATA/feeds" > "$WORK/feeds-http.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 50); do "${NS[@]}" curl -sf "http://127.0.0.1:$FEED_PORT/drop.txt" -o /dev/null && return; sleep 0.1; done
+  echo "feed server did not start" >&2; exit 1
+}
+
+exporter_args() {
+  local mode=$1 feeds="http://127.0.0.1:$FEED_PORT"
+  local args=(-web.listen-address="127.0.0.1:$EXPORTER_PORT" -libvirt.uri="test://$NODE"
+    -collection.interval="$INTERVAL" -web.max-requests=0 -feeds.cache-dir=
+    -tor.enable -tor.url="$feeds/onionoo-details.json"
+    -spamhaus.enable -spamhaus.url="$feeds/drop.txt" -spamhaus.ipv6.url="$feeds/dropv6.txt"
+    -emergingthreats.enable -emergingthreats.url="$feeds/compromised-ips.txt"
+    -customlist.enable -customlist.path="$DATA/feeds/custom-ips.txt")
+  case "$mode" in
+    path) args+=(-conntrack.path="$DATA/conntrack.txt") ;;
+    command) args+=(-conntrack.command="$FAKE_TOOL") ;;
+    netlink) args+=(-conntrack.source=netlink) ;;
+  esac
+  printf '%s\n' "$EXPORTER" "${args[@]}"
+}
+
+# ab against URL; writes NAME.json (latency percentiles, CPU of PID per request).
+scrape_load() {
+  local name=$1 pid=$2 url=$3 requests=$4 concurrency=$5 header=${6:-}
+  local before after
+  before=$(python3 "$HERE/scale.py" cpu "$pid")
+  "${NS[@]}" ab -q -s 300 -c "$concurrency" -n "$requests" ${header:+-H "$header"} "$url" > "$WORK/$name.ab.txt" 2>&1 || true
+  after=$(python3 "$HERE/scale.py" cpu "$pid")
+  python3 "$HERE/scale.py" ab "$WORK/$name.ab.txt" "$before" "$after" "$concurrency" > "$RESULTS/$name.json"
+}
+
+# ROUNDS bursts of CONCURRENCY simultaneous scrapes, 1 s apart (scrapers whose schedules line up); writes NAME.json.
+scrape_bursts() {
+  local name=$1 pid=$2 url=$3 rounds=$4 concurrency=$5 before after round
+  before=$(python3 "$HERE/scale.py" cpu "$pid")
+  for round in $(seq "$rounds"); do
+    "${NS[@]}" ab -q -s 60 -c "$concurrency" -n "$concurrency" -H "Accept-Encoding: gzip" -g "$WORK/$name.$round.tsv" "$url" \
+      > "$WORK/$name.$round.ab.txt" 2>&1 || true
+    sleep 1
+  done
+  after=$(python3 "$HERE/scale.py" cpu "$pid")
+  python3 "$HERE/scale.py" bursts "$before" "$after" "$WORK/$name".*.tsv > "$RESULTS/$name.json"
+}
+
+measure_exporter() {
+  local mode=$1 url="http://127.0.0.1:$EXPORTER_PORT/metrics" pid
+  local -a command
+  mapfile -t command < <(exporter_args "$mode")
+  log "exporter, conntrack $mode: start"
+  "${NS[@]}" python3 "$HERE/scale.py" launch "$url" "$WORK/exporter.pid" "$WORK/exporter-$mode.log" -- "${command[@]}" \
+    > "$RESULTS/$mode-start.json"
+  pid=$(cat "$WORK/exporter.pid"); PIDS+=("$pid")
+  log "exporter, conntrack $mode: $CYCLES cycles"
+  "${NS[@]}" python3 "$HERE/scale.py" cycles "$url" "$pid" "$CYCLES" > "$RESULTS/$mode-cycles.json"
+  "${NS[@]}" python3 "$HERE/scale.py" sizes "$url" > "$RESULTS/$mode-sizes.json"
+  if [ "$mode" = "${MODES[0]}" ]; then
+    log "exporter, conntrack $mode: $REQUESTS scrapes, $CONCURRENCY concurrent, gzip and plain"
+    scrape_load "$mode-ab-gzip" "$pid" "$url" "$REQUESTS" "$CONCURRENCY" "Accept-Encoding: gzip"
+    scrape_load "$mode-ab-plain" "$pid" "$url" "$REQUESTS" "$CONCURRENCY"
+    scrape_load "$mode-ab-one" "$pid" "$url" 200 1 "Accept-Encoding: gzip"
+    scrape_bursts "$mode-bursts" "$pid" "$url" 20 "$CONCURRENCY"
+  fi
+  stop "$pid"
+}
+
+measure_peer() {
+  local url="http://127.0.0.1:$PEER_PORT/metrics" pid
+  log "peer prometheus-libvirt-exporter: $PEER_REQUESTS scrapes, $CONCURRENCY concurrent"
+  setsid prometheus-libvirt-exporter --libvirt.uri="test://$NODE" --libvirt.export-nova-metadata \
+    --web.listen-address="127.0.0.1:$PEER_PORT" > "$WORK/peer.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  for _ in $(seq 100); do curl -sf "$url" -o /dev/null && break; sleep 0.2; done
+  python3 "$HERE/scale.py" sizes "$url" > "$RESULTS/peer-sizes.json"
+  scrape_load peer-ab-one "$pid" "$url" 10 1 "Accept-Encoding: gzip"
+  scrape_load peer-ab-gzip "$pid" "$url" "$PEER_REQUESTS" $((PEER_REQUESTS < CONCURRENCY ? PEER_REQUESTS : CONCURRENCY)) \
+    "Accept-Encoding: gzip"
+  stop "$pid"
+}
+
+write_meta() {
+  python3 - "$RESULTS/meta.json" "$*" "$INSTANCES" "$FLOWS" "${MODES[@]}" <<'EOF'
+import json, os, platform, subprocess, sys, time
+path, command, instances, flows, modes = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+json.dump({"command": command, "instances": instances, "flows": flows, "modes": modes,
+           "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+           "machine": f"{cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"},
+          open(path, "w"))
+EOF
+}
+
+main() {
+  local invocation="bench/scale/run.sh $*"
+  parse_args "$@"
+  trap cleanup EXIT
+  mkdir -p "$WORK"
+  RESULTS="$WORK/results"; rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+  if [ "$SOURCE" = netlink ]; then MODES=(netlink); else MODES=(path command); fi
+  write_meta "$invocation"
+  install_deps
+  publish
+  generate
+  python3 "$HERE/scale.py" driver "$NODE" > "$RESULTS/test-driver.json"
+  start_feed_server
+  local mode
+  for mode in "${MODES[@]}"; do measure_exporter "$mode"; done
+  [ "$PEER" = 0 ] || measure_peer
+  python3 "$HERE/scale.py" report "$RESULTS" | tee "$OUT"
+  log "results written to $OUT (raw JSON in $RESULTS)"
+}
+
+main "$@"
