@@ -178,10 +178,12 @@ internal sealed class ExpositionStore
         Volatile.Write(ref _current, new RenderedExposition(parts, length, Gzip(parts), validUntil));
     }
 
+    /// <summary>Optimal (zlib level 6), not Fastest: zlib-ng's fastest level makes a 1,000-instance body ≈ 460 KB instead
+    /// of ≈ 270 KB, and every scrape pays for the bytes while the render pays once per cycle (≈ 20 ms more).</summary>
     private byte[] Gzip(IReadOnlyList<ReadOnlyMemory<byte>> parts)
     {
         _gzipScratch.SetLength(0);
-        using (var gzip = new GZipStream(_gzipScratch, CompressionLevel.Fastest, leaveOpen: true))
+        using (var gzip = new GZipStream(_gzipScratch, CompressionLevel.Optimal, leaveOpen: true))
         {
             foreach (var part in parts)
                 gzip.Write(part.Span);
