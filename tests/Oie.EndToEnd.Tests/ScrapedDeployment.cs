@@ -3,7 +3,7 @@ namespace Oie.EndToEnd.Tests;
 /// <summary>
 /// The deployment under test for <see cref="DeploymentTests"/>: the published exporter against qemu:///system with the
 /// namespace's conntrack table and all four feeds, scraped every second by a real Prometheus that loads
-/// deploy/prometheus/alerts.yml when the checkout has it. Started on first use; Dispose kills both by PID.
+/// deploy/prometheus/alerts.yml. Started on first use; Dispose kills both by PID.
 /// </summary>
 public sealed class ScrapedDeployment : IDisposable
 {
@@ -39,7 +39,7 @@ public sealed class ScrapedDeployment : IDisposable
             $"-conntrack.command={stack.Namespace.ConntrackCommand}", "-conntrack.min=1",
             .. ThreatFeedFiles.Flags(stack.Run),
         ]);
-        Prometheus = await PrometheusServer.StartAsync(stack.Run, Exporter.Target, File.Exists(AlertRules) ? AlertRules : null);
+        Prometheus = await PrometheusServer.StartAsync(stack.Run, Exporter.Target, AlertRules);
         StartedAt = DateTime.UtcNow;
     }
 
