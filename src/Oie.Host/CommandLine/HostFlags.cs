@@ -16,7 +16,7 @@ internal sealed class HostFlags
         LibvirtUri = flags.String("libvirt.uri", "qemu:///system", "Libvirt connection URI (opened read-only).");
         LibvirtTimeout = flags.Custom<TimeSpan>("libvirt.timeout", "0s",
             "Deadline for one cycle's libvirt read; past it the cycle reports libvirt unavailable (a hung QEMU\n" +
-            "can block libvirt without a timeout). 0 means 80% of -collection.interval; must be shorter than the interval.",
+            "can block libvirt without a timeout). 0 means one -collection.interval.",
             ParseNonNegativeDuration);
         StaticCacheExpiration = flags.Duration("static.cache.expiration", TimeSpan.FromHours(1),
             "How long rarely-changing metrics (disk thresholds) of an instance stay served after the cycle that produced them.");
@@ -49,18 +49,10 @@ internal sealed class HostFlags
     public Flag<int> MaxRequests { get; }
     public Flag<string> WebConfigFile { get; }
 
-    /// <summary>The libvirt read deadline in force. Throws <see cref="InvalidOperationException"/> (exit 1 at start) when
-    /// it is not shorter than the collection interval.</summary>
-    public TimeSpan ResolveLibvirtTimeout()
-    {
-        var interval = CollectionInterval.Value;
-        var timeout = LibvirtTimeout.Value == TimeSpan.Zero ? interval * 0.8 : LibvirtTimeout.Value;
-        if (timeout >= interval)
-            throw new InvalidOperationException(
-                $"-libvirt.timeout={GoDuration.Format(timeout)} must be shorter than -collection.interval={GoDuration.Format(interval)} " +
-                "(0 means 80% of the interval)");
-        return timeout;
-    }
+    /// <summary>The libvirt read deadline in force. Longer than the interval is allowed: a slow read makes the cycle
+    /// overrun, and the loop skips the slots it missed rather than stacking cycles.</summary>
+    public TimeSpan ResolveLibvirtTimeout() =>
+        LibvirtTimeout.Value == TimeSpan.Zero ? CollectionInterval.Value : LibvirtTimeout.Value;
 
     private static string? ParseNonNegativeDuration(string text, out TimeSpan value)
     {
