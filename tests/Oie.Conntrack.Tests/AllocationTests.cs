@@ -73,25 +73,8 @@ public class AllocationTests
         prepare(small)();
         prepare(large)();
 
-        // The least of three reads: a one-time runtime event (a tier-up, an OSR transition) can land in any single
-        // read, while an allocation per line shows in every one.
-        long Allocated(byte[] capture, long lines)
-        {
-            long least = long.MaxValue;
-            for (int attempt = 0; attempt < 3; attempt++)
-            {
-                Func<long> read = prepare(capture);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                long flows = read();
-                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-                Assert.Equal(lines, flows);
-            }
-
-            return least;
-        }
-
-        long forSmall = Allocated(small, 10_000);
-        long forLarge = Allocated(large, 100_000);
+        long forSmall = AllocationMeter.LeastOfThree(() => prepare(small), n => Assert.Equal(10_000, n));
+        long forLarge = AllocationMeter.LeastOfThree(() => prepare(large), n => Assert.Equal(100_000, n));
 
         string measured = $"10k lines allocated {forSmall} bytes, 100k lines {forLarge}";
         Assert.True(forSmall < bound && forLarge < bound, measured);

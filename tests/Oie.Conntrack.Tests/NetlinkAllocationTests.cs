@@ -38,24 +38,8 @@ public class NetlinkAllocationTests
         prepare(small)();
         prepare(large)();
 
-        // The least of three reads: a one-time runtime event can land in any one read; a per-entry allocation in all.
-        long Allocated((byte[] Buffer, int[] Ends) dump, long entries)
-        {
-            long least = long.MaxValue;
-            for (int attempt = 0; attempt < 3; attempt++)
-            {
-                Func<long> read = prepare(dump);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                long flows = read();
-                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-                Assert.Equal(entries, flows);
-            }
-
-            return least;
-        }
-
-        long forSmall = Allocated(small, 10_000);
-        long forLarge = Allocated(large, 100_000);
+        long forSmall = AllocationMeter.LeastOfThree(() => prepare(small), n => Assert.Equal(10_000, n));
+        long forLarge = AllocationMeter.LeastOfThree(() => prepare(large), n => Assert.Equal(100_000, n));
         string measured = $"10k entries allocated {forSmall} bytes, 100k entries {forLarge}";
         Assert.True(forSmall < Bound && forLarge < Bound, measured);
     }
