@@ -187,4 +187,12 @@ public static class FlagParsers
             return "parse error (want a duration such as 10s, 1m30s or 1h)";
         return value > TimeSpan.Zero ? null : "must be greater than zero";
     }
+
+    /// <summary>A duration of zero or more (flags where 0 stands for a default derived from another flag).</summary>
+    public static string? NonNegativeDuration(string text, out TimeSpan value)
+    {
+        if (!GoDuration.TryParse(text, out value))
+            return "parse error (want a duration such as 5s or 800ms)";
+        return value >= TimeSpan.Zero ? null : "must not be negative";
+    }
 }

@@ -1,3 +1,4 @@
+using Oie.Abstractions;
 using Oie.Libvirt;
 
 namespace Oie.Host.Collection;
@@ -22,7 +23,7 @@ internal sealed class LibvirtReadDeadline(IInstanceSource inner, TimeSpan deadli
 
     public LibvirtReadResult Read()
     {
-        if (_abandoned is { IsCompleted: false })
+        if (ReadInFlight)
             return Unavailable($"a libvirt read started at {_abandonedAt:O} has still not returned; not starting another");
         _abandoned = null;
 
@@ -35,7 +36,7 @@ internal sealed class LibvirtReadDeadline(IInstanceSource inner, TimeSpan deadli
         {
             _abandoned = read;
             _abandonedAt = time.GetUtcNow();
-            return Unavailable($"libvirt did not answer within -libvirt.timeout={Oie.Abstractions.GoDuration.Format(deadline)} " +
+            return Unavailable($"libvirt did not answer within -libvirt.timeout={GoDuration.Format(deadline)} " +
                                "(a domain's QEMU may be hung); the read goes on in the background");
         }
     }

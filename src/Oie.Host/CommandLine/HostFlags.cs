@@ -17,7 +17,7 @@ internal sealed class HostFlags
         LibvirtTimeout = flags.Custom<TimeSpan>("libvirt.timeout", "0s",
             "Deadline for one cycle's libvirt read; past it the cycle reports libvirt unavailable (a hung QEMU\n" +
             "can block libvirt without a timeout). 0 means one -collection.interval.",
-            ParseNonNegativeDuration);
+            FlagParsers.NonNegativeDuration);
         StaticCacheExpiration = flags.Duration("static.cache.expiration", TimeSpan.FromHours(1),
             "How long rarely-changing metrics (disk thresholds) of an instance stay served after the cycle that produced them.");
         DynamicCacheExpiration = flags.Duration("dynamic.cache.expiration", TimeSpan.FromSeconds(10),
@@ -53,13 +53,6 @@ internal sealed class HostFlags
     /// overrun, and the loop skips the slots it missed rather than stacking cycles.</summary>
     public TimeSpan ResolveLibvirtTimeout() =>
         LibvirtTimeout.Value == TimeSpan.Zero ? CollectionInterval.Value : LibvirtTimeout.Value;
-
-    private static string? ParseNonNegativeDuration(string text, out TimeSpan value)
-    {
-        if (!GoDuration.TryParse(text, out value))
-            return "parse error (want a duration such as 5s or 800ms)";
-        return value >= TimeSpan.Zero ? null : "must not be negative";
-    }
 
     private static string? NonNegative(string text, out int value) =>
         FlagParsers.Int(text, out value) ?? (value >= 0 ? null : "must be 0 (no limit) or more");
