@@ -18,9 +18,9 @@ internal sealed class NetlinkConntrackSource(string netns, TimeSpan timeout) : I
         ConntrackReadResult result;
         try
         {
-            result = ConntrackDump.Read(netns, sink, deadline);
+            result = ConntrackDump.Read(netns, sink, deadline, timeout);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             throw ConntrackReadPolicy.Error($"{Display} did not finish within -conntrack.timeout={GoDuration.Format(timeout)}");
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Oie.Conntrack.Netlink;
 
@@ -18,16 +19,22 @@ public static class ConntrackDump
 
     /// <summary>Opens a socket (in <c>/run/netns/<paramref name="netns"/></c> when given), dumps and closes it. Throws
     /// <see cref="ConntrackDumpException"/> when the dump cannot be read whole, <see cref="OperationCanceledException"/>
-    /// when <paramref name="cancellationToken"/> is cancelled first.</summary>
-    public static ConntrackReadResult Read<TSink>(string? netns, TSink sink, CancellationToken cancellationToken)
+    /// when <paramref name="cancellationToken"/> is cancelled or <paramref name="timeout"/> passes first.</summary>
+    /// <param name="timeout">Also checked on the monotonic clock between datagrams: the dump runs synchronously, so
+    /// a timer-driven token alone can fire late on a loaded machine while datagrams keep arriving.</param>
+    public static ConntrackReadResult Read<TSink>(string? netns, TSink sink, CancellationToken cancellationToken, TimeSpan? timeout = null)
         where TSink : IFlowSink
     {
+        long deadline = timeout is { } limit ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         using NetlinkSocket socket = NetlinkSocket.OpenNetfilter(netns, SocketReceiveBuffer);
-        return ReadFrom(socket, sink, cancellationToken);
+        return ReadFrom(socket, sink, cancellationToken, deadline);
     }
 
-    /// <summary>One dump over an open socket that has no other request in flight.</summary>
-    public static ConntrackReadResult ReadFrom<TSink>(NetlinkSocket socket, TSink sink, CancellationToken cancellationToken)
+    /// <summary>One dump over an open socket that has no other request in flight, abandoned (with
+    /// <see cref="OperationCanceledException"/>) once <see cref="Stopwatch.GetTimestamp"/> passes
+    /// <paramref name="deadlineTimestamp"/>.</summary>
+    public static ConntrackReadResult ReadFrom<TSink>(NetlinkSocket socket, TSink sink, CancellationToken cancellationToken,
+        long deadlineTimestamp = long.MaxValue)
         where TSink : IFlowSink
     {
         ArgumentNullException.ThrowIfNull(socket);
@@ -43,6 +50,11 @@ public static class ConntrackDump
             while (true)
             {
                 int received = socket.Receive(buffer, cancellationToken);
+                if (Stopwatch.GetTimestamp() > deadlineTimestamp)
+                {
+                    throw new OperationCanceledException("the conntrack dump passed its deadline");
+                }
+
                 if (parser.Parse(buffer.AsSpan(0, received), ref sink))
                 {
                     return parser.Result;
