@@ -13,7 +13,12 @@ internal sealed class NetnsLab : IDisposable
     public const string B4 = "10.201.0.2";
     public const string A6 = "fd00:201::1";
     public const string B6 = "fd00:201::2";
-    private static readonly string[] Tools = ["ip", "nft", "conntrack", "socat", "ping", "ss"];
+    private static readonly string[] Tools = ["ip", "nft", "conntrack", "socat", "ping", "ss", "sysctl"];
+    private static readonly string[] FlowTimeouts =
+    [
+        "udp_timeout", "udp_timeout_stream", "icmp_timeout", "icmpv6_timeout", "tcp_timeout_time_wait",
+        "tcp_timeout_close", "tcp_timeout_fin_wait", "tcp_timeout_close_wait", "tcp_timeout_last_ack",
+    ];
     private static int _labs;
 
     private readonly List<Process> _servers = [];
@@ -90,6 +95,10 @@ internal sealed class NetnsLab : IDisposable
             Run("ip", "-n", ns, "link", "set", "lo", "up");
             Run("ip", "-n", ns, "link", "set", veth, "up");
             In(ns, "nft", "-f", rules);
+            // Finished flows live for seconds by default (UDP and ICMP 30 s, TCP CLOSE 10 s): a loaded machine can
+            // take that long between making them and reading them. An hour keeps the table the test made.
+            foreach (var timeout in FlowTimeouts)
+                In(ns, "sysctl", "-qw", $"net.netfilter.nf_conntrack_{timeout}=3600");
         }
     }
 
