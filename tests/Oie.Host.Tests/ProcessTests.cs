@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
 namespace Oie.Host.Tests;
 
 /// <summary>The built executable, as an operator's unit file runs it.</summary>
@@ -66,5 +71,87 @@ public class ProcessTests
         var (exitCode, _, stderr) = await Run($"-web.listen-address=127.0.0.1:{port}", $"-libvirt.uri=test://{RepoPaths.SampleNode}");
         Assert.Equal(1, exitCode);
         Assert.Contains("cannot start", stderr);
+    }
+
+    /// <summary>Flags are the only configuration. Under systemd the working directory is /: a host that watched its
+    /// content root for appsettings.json put an inotify watch on every directory of the machine, and one that read
+    /// appsettings.json or ASPNETCORE_URLS would take listeners nobody asked for.</summary>
+    [Fact]
+    public async Task The_working_directory_and_aspnetcore_variables_are_neither_read_nor_watched()
+    {
+        var dir = Directory.CreateTempSubdirectory("oie-cwd-");
+        try
+        {
+            for (var i = 0; i < 20; i++)
+                Directory.CreateDirectory(Path.Combine(dir.FullName, $"d{i}", "sub"));
+            var (configPort, environmentPort) = (FreePort(), FreePort());
+            File.WriteAllText(Path.Combine(dir.FullName, "appsettings.json"),
+                $$"""{ "urls": "http://127.0.0.1:{{configPort}}", "Kestrel": { "Endpoints": { "Extra": { "Url": "http://127.0.0.1:{{configPort}}" } } } }""");
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir.FullName, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "openstack_instance_exporter.dll"), "-web.listen-address=127.0.0.1:0", $"-libvirt.uri=test://{RepoPaths.SampleNode}" })
+                start.ArgumentList.Add(arg);
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{environmentPort}";
+            start.Environment["DOTNET_URLS"] = $"http://127.0.0.1:{environmentPort}";
+            using var process = Process.Start(start)!;
+            _ = process.StandardError.ReadToEndAsync();
+            try
+            {
+                var port = await ServingPort(process).WaitAsync(TimeSpan.FromSeconds(60));
+                _ = process.StandardOutput.ReadToEndAsync();
+
+                Assert.Equal(0, InotifyWatches(process.Id));
+                using var http = new HttpClient();
+                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/metrics")).StatusCode);
+                Assert.False(Accepts(configPort), "appsettings.json in the working directory opened a listener");
+                Assert.False(Accepts(environmentPort), "ASPNETCORE_URLS opened a listener");
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> ServingPort(Process process)
+    {
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            var serving = Regex.Match(line, @"serving http://127\.0\.0\.1:(\d+)/");
+            if (serving.Success)
+                return int.Parse(serving.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        throw new InvalidOperationException("the exporter exited before serving");
+    }
+
+    /// <summary>Watches held by the process's inotify instances (one "inotify wd:" line each in fdinfo).</summary>
+    private static int InotifyWatches(int pid) =>
+        new DirectoryInfo($"/proc/{pid}/fd").EnumerateFileSystemInfos()
+            .Where(fd => fd.LinkTarget == "anon_inode:inotify")
+            .Sum(fd => File.ReadLines($"/proc/{pid}/fdinfo/{fd.Name}").Count(l => l.StartsWith("inotify ", StringComparison.Ordinal)));
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Accepts(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }
