@@ -161,6 +161,34 @@ public class ExpositionStoreTests
     }
 
     [Fact]
+    public void Long_label_values_at_the_end_of_a_sized_buffer_do_not_double_it()
+    {
+        // An interface's counters: UUID label values, two NICs per instance. Asking the buffer for the worst case of a
+        // 36-char value (108 bytes) near its end used to double every buffer of a steady node, every cycle.
+        var nic = new MetricFamily("oie_nic", "Nic", MetricType.Counter, "domain", "interface", "instance_uuid", "user_uuid", "project_uuid");
+        var families = new FamilyTable([[nic]]);
+        var vm = InstanceBuilder.Nova("instance-00000001", "8d2c6a51-1c4b-4f55-9d7e-2f1f0f6e3a11").Build();
+        string[][] lines =
+        [
+            ["instance-00000001", "tap8d2c6a51-1c", "8d2c6a51-1c4b-4f55-9d7e-2f1f0f6e3a11", "0f6e3a11-9d7e-4f55-1c4b-8d2c6a511c4b", "3a110f6e-4f55-9d7e-1c4b-2f1f8d2c6a51"],
+            ["instance-00000001", "tap1c4b4f55-9d", "8d2c6a51-1c4b-4f55-9d7e-2f1f0f6e3a11", "0f6e3a11-9d7e-4f55-1c4b-8d2c6a511c4b", "3a110f6e-4f55-9d7e-1c4b-2f1f8d2c6a51"],
+        ];
+        var first = new CycleSamples(families);
+        foreach (var labels in lines)
+            first.Write(nic, vm, 1234567, labels);
+        var size = first.Take(vm.Facts.InstanceUuid)[0].Length;
+
+        var next = new CycleSamples(families, first.TakenSizes);
+        foreach (var labels in lines)
+            next.Write(nic, vm, 1234568, labels);
+        var segment = next.Take(vm.Facts.InstanceUuid)[0];
+
+        Assert.Equal(size, segment.Length);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(segment, out var array));
+        Assert.InRange(array.Array!.Length, size, size + size / 32 + 32);
+    }
+
+    [Fact]
     public void A_failed_collector_loses_only_its_own_families()
     {
         var samples = new CycleSamples(_families);

@@ -37,15 +37,21 @@ internal static class TextFormat
             var special = rest.IndexOfAny('\\', '"', '\n');
             var plain = special < 0 ? rest : rest[..special];
             if (!plain.IsEmpty)
-            {
-                var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length));
-                output.Advance(Encoding.UTF8.GetBytes(plain, span));
-            }
+                WriteUtf8(output, plain);
             if (special < 0)
                 return;
             output.Write(rest[special] switch { '\\' => "\\\\"u8, '"' => "\\\""u8, _ => "\\n"u8 });
             rest = rest[(special + 1)..];
         }
+    }
+
+    /// <summary>Asks the writer for no more than the text takes: a buffer sized to last cycle's output (see CycleSamples)
+    /// must not double because a worst-case hint (three bytes a char) overshot its last few bytes.</summary>
+    private static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
+    {
+        if (!Encoding.UTF8.TryGetBytes(text, output.GetSpan(), out var written))
+            written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetByteCount(text)));
+        output.Advance(written);
     }
 
     public static void WriteValue(IBufferWriter<byte> output, double value)
@@ -60,9 +66,13 @@ internal static class TextFormat
             output.Write(value > 0 ? "+Inf"u8 : "-Inf"u8);
             return;
         }
-        var span = output.GetSpan(32);
+        var span = output.GetSpan();
         if (!value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture))
-            throw new InvalidOperationException("a double did not fit in 32 bytes");
+        {
+            span = output.GetSpan(32);
+            if (!value.TryFormat(span, out written, "R", CultureInfo.InvariantCulture))
+                throw new InvalidOperationException("a double did not fit in 32 bytes");
+        }
         // Go prints exponents in lower case (3.8e-06); keep the exposition byte-compatible with the seed's.
         var exponent = span[..written].IndexOf((byte)'E');
         if (exponent >= 0)
