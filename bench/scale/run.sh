@@ -144,6 +144,7 @@ EOF
 # holds, refusing a second one), autostarts no network (virbr0) or VM and touches no host state beyond its own dir.
 start_libvirtd() {
   local dir="$WORK/libvirt"
+  [ -z "$LIBVIRTD_PID" ] || stop "$LIBVIRTD_PID"
   rm -rf "$dir"; mkdir -p "$dir/run" "$dir/no-drivers"
   cat > "$dir/libvirtd.conf" <<EOF
 unix_sock_dir = "$dir/run"
@@ -155,7 +156,6 @@ EOF
   LIBVIRT_DRIVER_DIR="$dir/no-drivers" setsid libvirtd -f "$dir/libvirtd.conf" -p "$dir/libvirtd.pid" \
     > "$dir/libvirtd.log" 2>&1 &
   LIBVIRTD_PID=$!; PIDS+=("$LIBVIRTD_PID")
-  LIBVIRT_URI="test+unix://$NODE?socket=$dir/run/libvirt-sock"
   # test:///default, not the node: the readiness check must not leave a parsed node behind in libvirtd's heap
   for _ in $(seq 100); do
     virsh -q -c "test+unix:///default?socket=$dir/run/libvirt-sock" list --all >/dev/null 2>&1 && return
@@ -215,6 +215,8 @@ measure_exporter() {
   local mode=$1 url="http://127.0.0.1:$EXPORTER_PORT/metrics" pid
   local -a command
   mapfile -t command < <(exporter_args "$mode")
+  # A fresh libvirtd each time: glibc keeps the node a previous client's connection parsed (and freed) in its RSS
+  [ "$LIBVIRT" = driver ] || start_libvirtd
   log "exporter, conntrack $mode: start"
   "${NS[@]}" python3 "$HERE/scale.py" launch "$url" "$WORK/exporter.pid" "$WORK/exporter-$mode.log" -- "${command[@]}" \
     > "$RESULTS/$mode-start.json"
@@ -236,6 +238,7 @@ measure_exporter() {
 measure_peer() {
   local url="http://127.0.0.1:$PEER_PORT/metrics" pid
   log "peer prometheus-libvirt-exporter: $PEER_REQUESTS scrapes, $CONCURRENCY concurrent"
+  [ "$LIBVIRT" = driver ] || start_libvirtd
   setsid prometheus-libvirt-exporter --libvirt.uri="$LIBVIRT_URI" --libvirt.export-nova-metadata \
     --web.listen-address="127.0.0.1:$PEER_PORT" > "$WORK/peer.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
@@ -272,7 +275,7 @@ main() {
   publish
   generate
   if [ "$LIBVIRT" = daemon ]; then
-    start_libvirtd
+    LIBVIRT_URI="test+unix://$NODE?socket=$WORK/libvirt/run/libvirt-sock"
   else
     LIBVIRT_URI="test://$NODE"
     python3 "$HERE/scale.py" driver "$NODE" > "$RESULTS/test-driver.json"
