@@ -2,7 +2,8 @@
 # Scale harness (issue 6): the published Native AOT exporter on a libvirt test-driver node of 1,000 OpenStack
 # instances (2 disks, 2 NICs with an IPv4 and an IPv6 fixed IP each), a 1,000,000-flow conntrack capture touching them,
 # and all four threat feeds served over HTTP from 127.0.0.1 — then Debian's prometheus-libvirt-exporter on the same
-# node file for comparison. Prints one markdown table and writes it to --out.
+# node file for comparison. By default a private libvirtd serves the node, as on a compute node; --libvirt driver
+# opens the test driver inside each exporter instead. Prints one markdown table and writes it to --out.
 #
 # usage: bench/scale/run.sh [options]
 #   --instances N          domains in the node file (1000)
@@ -16,6 +17,9 @@
 #   --netns NS             run the exporter, the feed server and the scrapers inside network namespace NS (whose
 #                          kernel conntrack table the netlink source then reads; fill it e.g. with the shared
 #                          infra's conntrack-bulk.sh); the peer stays in the root namespace
+#   --libvirt M            daemon (default): both exporters connect to a private libvirtd serving the test driver
+#                          over its socket (test+unix://NODE?socket=…); driver: both open test://NODE in-process
+#   --port-base P          exporter on P, feed server on P+1, peer on P+57 (19120)
 #   --binary PATH          use this exporter instead of publishing one
 #   --no-peer              skip prometheus-libvirt-exporter
 #   --work DIR             generated data and logs (/var/tmp/oie-scale); --out FILE results (DIR/results.md)
@@ -24,9 +28,9 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$REPO/bench/scale"
 INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL=2s REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100
-SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT=""
-EXPORTER_PORT=19120 FEED_PORT=19121 PEER_PORT=19177
+SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT="" LIBVIRT=daemon PORT_BASE=19120
 PIDS=()
+LIBVIRTD_PID=""
 NS=()   # the command prefix that runs something in --netns, empty without it
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -43,6 +47,8 @@ parse_args() {
       --peer-requests) PEER_REQUESTS=$2; shift ;;
       --conntrack-source) SOURCE=$2; shift ;;
       --netns) NETNS=$2; shift ;;
+      --libvirt) LIBVIRT=$2; shift ;;
+      --port-base) PORT_BASE=$2; shift ;;
       --binary) BINARY=$2; shift ;;
       --no-peer) PEER=0 ;;
       --work) WORK=$2; shift ;;
@@ -53,6 +59,8 @@ parse_args() {
     shift
   done
   case "$SOURCE" in text|netlink) ;; *) echo "--conntrack-source is text or netlink" >&2; exit 2 ;; esac
+  case "$LIBVIRT" in daemon|driver) ;; *) echo "--libvirt is daemon or driver" >&2; exit 2 ;; esac
+  EXPORTER_PORT=$PORT_BASE FEED_PORT=$((PORT_BASE + 1)) PEER_PORT=$((PORT_BASE + 57))
   OUT=${OUT:-$WORK/results.md}
   if [ -n "$NETNS" ]; then
     NS=(ip netns exec "$NETNS")
@@ -88,9 +96,13 @@ install_deps() {
   command -v python3 >/dev/null || missing+=(python3)
   [ -e /usr/lib/x86_64-linux-gnu/libvirt.so.0 ] || ldconfig -p | grep -q 'libvirt\.so\.0' || missing+=(libvirt0)
   [ "$PEER" = 0 ] || command -v prometheus-libvirt-exporter >/dev/null || missing+=(prometheus-libvirt-exporter)
+  if [ "$LIBVIRT" = daemon ]; then
+    command -v libvirtd >/dev/null || missing+=(libvirt-daemon-system)
+    command -v virsh >/dev/null || missing+=(libvirt-clients)
+  fi
   [ ${#missing[@]} = 0 ] && return
   log "installing ${missing[*]}"
-  # Debian would start the peer as a service on :9177 on install; policy-rc.d keeps it (and anything else) stopped.
+  # Debian would start the peer (:9177) and libvirtd as services on install; policy-rc.d keeps them stopped.
   local policy=/usr/sbin/policy-rc.d created=0
   [ -e $policy ] || { printf '#!/bin/sh\nexit 101\n' > $policy; chmod +x $policy; created=1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -126,6 +138,33 @@ EOF
   chmod +x "$FAKE_TOOL"
 }
 
+# The node's libvirtd: the test driver parses the node file there, not in the measured exporter, as qemu's domains live
+# in a compute node's libvirtd. LIBVIRT_DRIVER_DIR points at an empty directory so that it loads no driver module (the
+# test and remote drivers are built in): it then takes none of /run/libvirt's driver locks (which a running libvirtd
+# holds, refusing a second one), autostarts no network (virbr0) or VM and touches no host state beyond its own dir.
+start_libvirtd() {
+  local dir="$WORK/libvirt"
+  [ -z "$LIBVIRTD_PID" ] || stop "$LIBVIRTD_PID"
+  rm -rf "$dir"; mkdir -p "$dir/run" "$dir/no-drivers"
+  cat > "$dir/libvirtd.conf" <<EOF
+unix_sock_dir = "$dir/run"
+unix_sock_ro_perms = "0777"
+unix_sock_rw_perms = "0770"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+EOF
+  LIBVIRT_DRIVER_DIR="$dir/no-drivers" setsid libvirtd -f "$dir/libvirtd.conf" -p "$dir/libvirtd.pid" \
+    > "$dir/libvirtd.log" 2>&1 &
+  LIBVIRTD_PID=$!; PIDS+=("$LIBVIRTD_PID")
+  # test:///default, not the node: the readiness check must not leave a parsed node behind in libvirtd's heap
+  for _ in $(seq 100); do
+    virsh -q -c "test+unix:///default?socket=$dir/run/libvirt-sock" list --all >/dev/null 2>&1 && return
+    kill -0 "$LIBVIRTD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "libvirtd did not answer on $dir/run/libvirt-sock; see $dir/libvirtd.log" >&2; exit 1
+}
+
 start_feed_server() {
   "${NS[@]}" python3 -m http.server "$FEED_PORT" --bind 127.0.0.1 --directory "$DATA/feeds" > "$WORK/feeds-http.log" 2>&1 &
   PIDS+=($!)
@@ -135,7 +174,7 @@ start_feed_server() {
 
 exporter_args() {
   local mode=$1 feeds="http://127.0.0.1:$FEED_PORT"
-  local args=(-web.listen-address="127.0.0.1:$EXPORTER_PORT" -libvirt.uri="test://$NODE"
+  local args=(-web.listen-address="127.0.0.1:$EXPORTER_PORT" -libvirt.uri="$LIBVIRT_URI"
     -collection.interval="$INTERVAL" -web.max-requests=0 -feeds.cache-dir=
     -tor.enable -tor.url="$feeds/onionoo-details.json"
     -spamhaus.enable -spamhaus.url="$feeds/drop.txt" -spamhaus.ipv6.url="$feeds/dropv6.txt"
@@ -153,9 +192,9 @@ exporter_args() {
 scrape_load() {
   local name=$1 pid=$2 url=$3 requests=$4 concurrency=$5 header=${6:-}
   local before after
-  before=$(python3 "$HERE/scale.py" cpu "$pid")
+  before=$(python3 "$HERE/scale.py" cpu "$pid" ${LIBVIRTD_PID:+"$LIBVIRTD_PID"})
   "${NS[@]}" ab -q -s 300 -c "$concurrency" -n "$requests" ${header:+-H "$header"} "$url" > "$WORK/$name.ab.txt" 2>&1 || true
-  after=$(python3 "$HERE/scale.py" cpu "$pid")
+  after=$(python3 "$HERE/scale.py" cpu "$pid" ${LIBVIRTD_PID:+"$LIBVIRTD_PID"})
   python3 "$HERE/scale.py" ab "$WORK/$name.ab.txt" "$before" "$after" "$concurrency" > "$RESULTS/$name.json"
 }
 
@@ -176,12 +215,15 @@ measure_exporter() {
   local mode=$1 url="http://127.0.0.1:$EXPORTER_PORT/metrics" pid
   local -a command
   mapfile -t command < <(exporter_args "$mode")
+  # A fresh libvirtd each time: glibc keeps the node a previous client's connection parsed (and freed) in its RSS
+  [ "$LIBVIRT" = driver ] || start_libvirtd
   log "exporter, conntrack $mode: start"
   "${NS[@]}" python3 "$HERE/scale.py" launch "$url" "$WORK/exporter.pid" "$WORK/exporter-$mode.log" -- "${command[@]}" \
     > "$RESULTS/$mode-start.json"
   pid=$(cat "$WORK/exporter.pid"); PIDS+=("$pid")
   log "exporter, conntrack $mode: $CYCLES cycles"
-  "${NS[@]}" python3 "$HERE/scale.py" cycles "$url" "$pid" "$CYCLES" > "$RESULTS/$mode-cycles.json"
+  "${NS[@]}" python3 "$HERE/scale.py" cycles "$url" "$pid" "$CYCLES" ${LIBVIRTD_PID:+"$LIBVIRTD_PID"} \
+    > "$RESULTS/$mode-cycles.json"
   "${NS[@]}" python3 "$HERE/scale.py" sizes "$url" > "$RESULTS/$mode-sizes.json"
   if [ "$mode" = "${MODES[0]}" ]; then
     log "exporter, conntrack $mode: $REQUESTS scrapes, $CONCURRENCY concurrent, gzip and plain"
@@ -196,7 +238,8 @@ measure_exporter() {
 measure_peer() {
   local url="http://127.0.0.1:$PEER_PORT/metrics" pid
   log "peer prometheus-libvirt-exporter: $PEER_REQUESTS scrapes, $CONCURRENCY concurrent"
-  setsid prometheus-libvirt-exporter --libvirt.uri="test://$NODE" --libvirt.export-nova-metadata \
+  [ "$LIBVIRT" = driver ] || start_libvirtd
+  setsid prometheus-libvirt-exporter --libvirt.uri="$LIBVIRT_URI" --libvirt.export-nova-metadata \
     --web.listen-address="127.0.0.1:$PEER_PORT" > "$WORK/peer.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
   for _ in $(seq 100); do curl -sf "$url" -o /dev/null && break; sleep 0.2; done
@@ -208,11 +251,12 @@ measure_peer() {
 }
 
 write_meta() {
-  python3 - "$RESULTS/meta.json" "$*" "$INSTANCES" "$FLOWS" "${MODES[@]}" <<'EOF'
+  python3 - "$RESULTS/meta.json" "$*" "$INSTANCES" "$FLOWS" "$LIBVIRT" "${MODES[@]}" <<'EOF'
 import json, os, platform, subprocess, sys, time
-path, command, instances, flows, modes = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+path, command, instances, flows, libvirt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+modes = sys.argv[6:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-json.dump({"command": command, "instances": instances, "flows": flows, "modes": modes,
+json.dump({"command": command, "instances": instances, "flows": flows, "modes": modes, "libvirt": libvirt,
            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "machine": f"{cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"},
           open(path, "w"))
@@ -230,7 +274,12 @@ main() {
   install_deps
   publish
   generate
-  python3 "$HERE/scale.py" driver "$NODE" > "$RESULTS/test-driver.json"
+  if [ "$LIBVIRT" = daemon ]; then
+    LIBVIRT_URI="test+unix://$NODE?socket=$WORK/libvirt/run/libvirt-sock"
+  else
+    LIBVIRT_URI="test://$NODE"
+    python3 "$HERE/scale.py" driver "$NODE" > "$RESULTS/test-driver.json"
+  fi
   start_feed_server
   local mode
   for mode in "${MODES[@]}"; do measure_exporter "$mode"; done

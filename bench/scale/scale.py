@@ -2,12 +2,14 @@
 """Measurement helpers for bench/scale/run.sh; each subcommand prints one JSON object on stdout.
 
   launch URL PIDFILE LOG -- CMD...   start CMD (own session), poll URL until a 200 whose body has instance series;
-                                     {"first_metrics_ms": ...} measured from just before the fork; CMD keeps running
-  cycles URL PID COUNT               watch COUNT collection cycles through the exporter's self metrics (polled with
-                                     gzip); per-stage and total medians/p99, allocated bytes, CPU per cycle, RSS
+                                     {"first_answer_ms": first 200 at all, "first_metrics_ms": first with instance
+                                     series, ...} measured from just before the fork; CMD keeps running
+  cycles URL PID COUNT [DAEMON_PID]  watch COUNT collection cycles through the exporter's self metrics (polled with
+                                     gzip); per-stage and total medians/p99, allocated bytes, CPU per cycle, RSS;
+                                     with DAEMON_PID (libvirtd) also its RSS after and CPU during the cycles
   sizes URL                          bytes of one scrape, plain and gzip
-  cpu PID                            utime+stime of PID in seconds and a monotonic timestamp
-  ab AB_OUTPUT CPU_BEFORE CPU_AFTER  p50/p99/mean/failed from an `ab` report, CPU seconds per request
+  cpu PID [DAEMON_PID]               utime+stime of PID (and of DAEMON_PID) in seconds and a monotonic timestamp
+  ab AB_OUTPUT CPU_BEFORE CPU_AFTER  p50/p99/mean/failed from an `ab` report, CPU seconds per request (and libvirtd's)
   bursts CPU_BEFORE CPU_AFTER TSV... p50/p99 over every request of several `ab -g` runs (one burst each)
   driver NODE                        RSS and CPU of opening the libvirt test driver on NODE in this process alone
   report DIR                         the markdown results table from DIR/*.json
@@ -55,14 +57,17 @@ def launch(url, pidfile, log, command):
                                  start_new_session=True)
     with open(pidfile, "w") as f:
         f.write(str(child.pid))
-    deadline = started + 120
+    deadline, answer = started + 120, {}
     while time.monotonic() < deadline:
         if child.poll() is not None:
             sys.exit(f"exporter exited with status {child.returncode}; see {log}")
         try:
             _, body = fetch(url, timeout=2)
+            if not answer:
+                answer = {"first_answer_ms": (time.monotonic() - started) * 1000, "first_answer_bytes": len(body),
+                          "first_answer_has_instances": INSTANCE_MARKER in body}
             if INSTANCE_MARKER in body:
-                result = {"first_metrics_ms": (time.monotonic() - started) * 1000}
+                result = {**answer, "first_metrics_ms": (time.monotonic() - started) * 1000}
                 values = self_metrics(body)
                 for name in ("libvirt", "conntrack", "collectors"):
                     result[f"first_{name}_ms"] = stage(values, name) * 1000
@@ -107,12 +112,13 @@ def stage(values, name):
     return values.get(f'oie_exporter_collection_duration_seconds{{stage="{name}"}}', 0.0)
 
 
-def cycles(url, pid, count):
+def cycles(url, pid, count, daemon=None):
     """A cycle is seen when the libvirt/collectors stage durations change (they are set during the cycle, before its
     render). Render and allocated bytes are set after the render, so a body shows the previous cycle's: they are
     sampled the same way and are a distribution over cycles all the same."""
     seen, last_key = [], None
     started_cpu, started_at = cpu_seconds(pid), time.monotonic()
+    daemon_cpu = daemon and cpu_seconds(daemon)
     deadline = started_at + 600
     while len(seen) < count + 1 and time.monotonic() < deadline:
         try:
@@ -137,6 +143,9 @@ def cycles(url, pid, count):
                "entries": seen[-1].get("oie_conntrack_entries ", seen[-1].get("oie_conntrack_entries", 0)),
                "conntrack_ok": all(v.get('oie_exporter_collector_success{collector="conntrack"}', 0) == 1 for v in seen),
                "allocated_bytes_p50": statistics.median(allocated), "allocated_bytes_max": max(allocated)}
+    if daemon:
+        summary["libvirtd_rss_kib"] = rss_kib(daemon)
+        summary["libvirtd_cpu_per_second"] = (cpu_seconds(daemon) - daemon_cpu) / elapsed
     for name, values in [("total", total)] + [(s, ms(s)) for s in ("libvirt", "conntrack", "collectors", "render")]:
         summary[f"{name}_ms_p50"] = statistics.median(values)
         summary[f"{name}_ms_p99"] = percentile(values, 99)
@@ -173,6 +182,9 @@ def parse_ab(path, cpu_before, cpu_after):
     before, after = json.loads(cpu_before), json.loads(cpu_after)
     result["cpu_seconds"] = after["cpu"] - before["cpu"]
     result["cpu_per_request"] = result["cpu_seconds"] / max(1, result.get("requests", 0))
+    if "daemon_cpu" in before:
+        daemon_cpu = after["daemon_cpu"] - before["daemon_cpu"]
+        result["libvirtd_cpu_per_request"] = daemon_cpu / max(1, result.get("requests", 0))
     return result
 
 
@@ -212,7 +224,8 @@ def ratio(peer, ours):
     return f"{peer / ours:,.0f}×" if peer / ours >= 10 else f"{peer / ours:,.1f}×"
 
 
-def exporter_rows(directory, modes):
+def exporter_rows(directory, meta):
+    modes, daemon = meta["modes"], meta.get("libvirt", "driver") == "daemon"
     runs = {mode: load(directory, f"{mode}-cycles") for mode in modes}
     starts = {mode: load(directory, f"{mode}-start") for mode in modes}
     size = {mode: load(directory, f"{mode}-sizes") for mode in modes}
@@ -230,7 +243,8 @@ def exporter_rows(directory, modes):
         lambda m: f"{c(m, 'total_ms_p50')} / {c(m, 'total_ms_p99')}")
     row("&nbsp;&nbsp;conntrack stage (read + parse + attribute + match), p50 / p99",
         lambda m: f"{c(m, 'conntrack_ms_p50')} / {c(m, 'conntrack_ms_p99')}")
-    row("&nbsp;&nbsp;libvirt stage (1,000 domains, test driver), p50 / p99",
+    where = "test driver in libvirtd over its socket" if daemon else "in-process test driver"
+    row(f"&nbsp;&nbsp;libvirt stage ({meta['instances']:,} domains, {where}), p50 / p99",
         lambda m: f"{c(m, 'libvirt_ms_p50')} / {c(m, 'libvirt_ms_p99')}")
     row("&nbsp;&nbsp;render (exposition + gzip), p50 / p99",
         lambda m: f"{c(m, 'render_ms_p50')} / {c(m, 'render_ms_p99')}")
@@ -242,8 +256,17 @@ def exporter_rows(directory, modes):
     if driver:
         row(f"&nbsp;&nbsp;of which the in-process libvirt test driver holding the node (measured alone)",
             lambda m: fmt(driver["rss_kib"] / 1024, " MiB"))
+    if daemon:
+        row("libvirtd serving the node (not in the exporter): VmRSS after the cycles / CPU during them",
+            lambda m: f"{fmt((runs[m] or {}).get('libvirtd_rss_kib', 0) / 1024, ' MiB')} / "
+                      f"{fmt((runs[m] or {}).get('libvirtd_cpu_per_second'), ' s/s', 2)}")
+    row("first /metrics answered after start (self metrics only: `oie_exporter_*`, `process_*`, `dotnet_*`)",
+        lambda m: fmt((starts[m] or {}).get("first_answer_ms"), " ms", 0)
+        + (" (with instances)" if (starts[m] or {}).get("first_answer_has_instances") else ""))
     row("first /metrics with instance data after start", lambda m: fmt((starts[m] or {}).get("first_metrics_ms"), " ms", 0))
-    row("&nbsp;&nbsp;first cycle: libvirt stage (incl. opening the test driver) / conntrack stage",
+    opening = "incl. libvirtd's test driver parsing the node for the new connection" if daemon \
+        else "incl. opening the test driver"
+    row(f"&nbsp;&nbsp;first cycle: libvirt stage ({opening}) / conntrack stage",
         lambda m: f"{fmt((starts[m] or {}).get('first_libvirt_ms'), ' ms', 0)} / "
                   f"{fmt((starts[m] or {}).get('first_conntrack_ms'), ' ms', 0)}")
     row("bytes per scrape, plain / gzip",
@@ -251,7 +274,7 @@ def exporter_rows(directory, modes):
     return rows
 
 
-def scrape_rows(directory, mode):
+def scrape_rows(directory, mode, daemon):
     ours_gz, ours_plain = load(directory, f"{mode}-ab-gzip"), load(directory, f"{mode}-ab-plain")
     ours_idle = (load(directory, f"{mode}-cycles") or {}).get("cpu_per_second", 0.0)
     peer_gz, peer_one = load(directory, "peer-ab-gzip"), load(directory, "peer-ab-one")
@@ -286,6 +309,11 @@ def scrape_rows(directory, mode):
                 f"{fmt(q and q * 1000, ' ms', 0)} | {ratio(q, o)} |")
     failed = lambda r: fmt((r or {}).get("failed", 0), "", 0) + f" of {fmt((r or {}).get('requests'), '', 0)}"
     rows.append(f"| failed or non-2xx scrapes | {failed(ours_gz)} | {failed(peer_gz)} | |")
+    if daemon:
+        o, q = ((r or {}).get("libvirtd_cpu_per_request") for r in (ours_gz, peer_gz))
+        rows.append("| libvirtd CPU per scrape, gzip (ours: its share of the background cycles; the peer connects per "
+                    "scrape, and the test driver parses the node file per connection) | "
+                    f"{fmt(o and o * 1000, ' ms', 2)} | {fmt(q and q * 1000, ' ms', 0)} | |")
     if driver:
         rows.append(f"| opening the test driver on the node file (`virsh list`, CPU; the peer does it per scrape) | | "
                     f"{fmt(driver['open_cpu_seconds'] * 1000, ' ms', 0)} | |")
@@ -298,7 +326,8 @@ def report(directory):
     modes = meta["modes"]
     lines = [f"### Scale run: {meta['instances']:,} instances, {meta['flows']:,} flows, all four feeds",
              "", f"`{meta['command']}` — {meta['when']}, {meta['machine']}", "",
-             *exporter_rows(directory, modes), "", *scrape_rows(directory, modes[0]), ""]
+             *exporter_rows(directory, meta), "", *scrape_rows(directory, modes[0], meta.get("libvirt") == "daemon"),
+             ""]
     print("\n".join(lines))
 
 
@@ -308,13 +337,15 @@ def main():
         url, pidfile, log, rest = args[0], args[1], args[2], args[3:]
         result = launch(url, pidfile, log, rest[1:] if rest and rest[0] == "--" else rest)
     elif command == "cycles":
-        result = cycles(args[0], int(args[1]), int(args[2]))
+        result = cycles(args[0], int(args[1]), int(args[2]), int(args[3]) if len(args) > 3 else None)
     elif command == "driver":
         result = driver(args[0])
     elif command == "sizes":
         result = sizes(args[0])
     elif command == "cpu":
         result = {"cpu": cpu_seconds(int(args[0])), "at": time.monotonic()}
+        if len(args) > 1:
+            result["daemon_cpu"] = cpu_seconds(int(args[1]))
     elif command == "ab":
         result = parse_ab(args[0], args[1], args[2])
         if len(args) > 3:
