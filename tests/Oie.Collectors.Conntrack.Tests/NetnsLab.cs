@@ -43,8 +43,7 @@ internal sealed class NetnsLab : IDisposable
     {
         if (!Environment.IsPrivilegedProcess)
             return "needs root to create network namespaces (run the tests as root)";
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? "") + ":/usr/sbin:/sbin";
-        var missing = Tools.Where(tool => !path.Split(':').Any(dir => dir.Length > 0 && System.IO.File.Exists(Path.Combine(dir, tool)))).ToList();
+        var missing = Tools.Where(tool => !Programs.OnPath(tool)).ToList();
         return missing.Count == 0 ? null
             : $"missing tools: {string.Join(", ", missing)} (scripts/install-deps.sh installs iproute2 nftables conntrack socat iputils-ping)";
     }
@@ -105,7 +104,7 @@ internal sealed class NetnsLab : IDisposable
     /// <summary>Starts a long-running server inside <paramref name="ns"/>; Dispose kills it by PID.</summary>
     public void Serve(string ns, params string[] argv)
     {
-        var process = Process.Start(StartInfo(["ip", "netns", "exec", ns, .. argv]))!;
+        var process = Process.Start(Programs.StartInfo(["ip", "netns", "exec", ns, .. argv]))!;
         _servers.Add(process);
         process.StandardInput.Close();
     }
@@ -138,7 +137,7 @@ internal sealed class NetnsLab : IDisposable
 
     private static (int Code, string Stdout, string Stderr) Exec(string[] argv)
     {
-        using var process = Process.Start(StartInfo(argv))!;
+        using var process = Process.Start(Programs.StartInfo(argv))!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -149,20 +148,6 @@ internal sealed class NetnsLab : IDisposable
             throw new TimeoutException($"`{string.Join(' ', argv)}` did not finish within 30s");
         }
         return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-    }
-
-    private static ProcessStartInfo StartInfo(string[] argv)
-    {
-        var info = new ProcessStartInfo(argv[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in argv.Skip(1))
-            info.ArgumentList.Add(arg);
-        return info;
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Oie.Testing;
 
 namespace Oie.EndToEnd.Tests;
 
@@ -36,7 +37,7 @@ internal sealed class Daemon : IDisposable
     {
         var logPath = run.File(name + ".log");
         var log = new StreamWriter(logPath, append: true, Encoding.UTF8) { AutoFlush = true };
-        var process = Process.Start(Sh.StartInfo(argv)) ?? throw new InvalidOperationException($"{argv[0]} did not start");
+        var process = Process.Start(Programs.StartInfo(argv)) ?? throw new InvalidOperationException($"{argv[0]} did not start");
         var daemon = new Daemon(name, process, log, run, logPath);
         run.RecordPid(name, process.Id, program);
         process.OutputDataReceived += (_, e) => daemon.Append(e.Data);

@@ -1,3 +1,5 @@
+using Oie.Testing;
+
 namespace Oie.EndToEnd.Tests;
 
 /// <summary>
@@ -48,7 +50,7 @@ public sealed class RealStack : IAsyncLifetime
         var clock = System.Diagnostics.Stopwatch.StartNew();
         void Mark(string what) => StartupTimes += $"{what} {clock.Elapsed.TotalSeconds:0.0}s; ";
         var missing = new[] { "libvirtd", "virtlogd", "virsh", "qemu-system-x86_64", "qemu-img", "qemu-nbd", "ip", "nft", "conntrack", "socat", "nsenter", "prometheus", "apt-get", "dpkg-deb" }
-            .Where(p => !Sh.OnPath(p)).ToList();
+            .Where(p => !Programs.OnPath(p)).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException($"missing programs: {string.Join(", ", missing)} (scripts/install-deps.sh installs them)");
         _run = RunDirectory.Create();

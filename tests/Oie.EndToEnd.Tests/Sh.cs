@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Oie.Testing;
 
 namespace Oie.EndToEnd.Tests;
 
@@ -20,7 +21,7 @@ internal static class Sh
     /// <summary>Runs and returns the exit status and output; a program that outlives the timeout is killed (code -1).</summary>
     public static (int Code, string Stdout, string Stderr) Try(TimeSpan timeout, params string[] argv)
     {
-        using var process = Process.Start(StartInfo(argv)) ?? throw new InvalidOperationException($"{argv[0]} did not start");
+        using var process = Process.Start(Programs.StartInfo(argv)) ?? throw new InvalidOperationException($"{argv[0]} did not start");
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -34,24 +35,4 @@ internal static class Sh
     }
 
     public static (int Code, string Stdout, string Stderr) Try(params string[] argv) => Try(DefaultTimeout, argv);
-
-    public static ProcessStartInfo StartInfo(IEnumerable<string> argv)
-    {
-        var list = argv.ToList();
-        var info = new ProcessStartInfo(list[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in list.Skip(1))
-            info.ArgumentList.Add(arg);
-        return info;
-    }
-
-    /// <summary>True when a program of that name is on PATH (or in /usr/sbin, /sbin).</summary>
-    public static bool OnPath(string program) =>
-        ((Environment.GetEnvironmentVariable("PATH") ?? "") + ":/usr/sbin:/sbin").Split(':')
-        .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
 }
