@@ -119,10 +119,37 @@ public sealed class CollectionCycleTests : IDisposable
     {
         _cycle.Run();
         var body = Body();
-        foreach (var stage in new[] { "libvirt", "collectors", "render", "good", "conntrack" })
+        foreach (var stage in new[] { "libvirt", "collectors", "render", "gc", "good", "conntrack" })
             Assert.Contains($"oie_exporter_collection_duration_seconds{{stage=\"{stage}\"}}", body);
         Assert.Contains("oie_exporter_libvirt_up 1", body);
         Assert.Contains("oie_exporter_instances 8", body);
+    }
+
+    [Fact]
+    public void Each_cycle_collects_the_heap_once_after_publishing_and_times_it()
+    {
+        var families = new FamilyTable([[Good]]);
+        var self = new SelfMetrics(["good"]);
+        var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)),
+            _time, self.WriteTo);
+        var published = new List<bool>();
+        var cycle = new CollectionCycle(_libvirt,
+            [new("good", new DelegateCollector([Good], (s, w) => w.Write(Good, s.Instances[0], 1, s.Instances[0].Facts.Domain)))],
+            families, store, self, _time, NullLogger<CollectionCycle>.Instance,
+            collectHeap: () =>
+            {
+                // What the cycle made must already be served when the heap is collected: the previous exposition is
+                // garbage only from then on.
+                published.Add(Encoding.UTF8.GetString(store.Current().Body).Contains("oie_good{domain="));
+                _time.Advance(TimeSpan.FromMilliseconds(7));
+            });
+
+        cycle.Run();
+        cycle.Run();
+
+        Assert.Equal([true, true], published);
+        cycle.Run(); // the gc stage, like render, shows in the exposition after the cycle that timed it
+        Assert.Contains("oie_exporter_collection_duration_seconds{stage=\"gc\"} 0.007", Encoding.UTF8.GetString(store.Current().Body));
     }
 
     [Fact]

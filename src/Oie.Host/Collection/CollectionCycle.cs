@@ -9,7 +9,7 @@ namespace Oie.Host.Collection;
 
 /// <summary>
 /// One collection cycle: read libvirt once, build the immutable snapshot, let every enabled collector turn it into
-/// samples, and publish them to the exposition store. A failing collector loses only its own samples.
+/// samples, publish them to the exposition store, then collect the heap. A failing collector loses only its own samples.
 /// </summary>
 internal sealed partial class CollectionCycle(
     IInstanceSource libvirt,
@@ -18,8 +18,11 @@ internal sealed partial class CollectionCycle(
     ExpositionStore store,
     SelfMetrics self,
     TimeProvider time,
-    ILogger<CollectionCycle> logger)
+    ILogger<CollectionCycle> logger,
+    Action? collectHeap = null)
 {
+    private readonly Action _collectHeap = collectHeap ?? CollectWholeHeap;
+
     private bool _libvirtDown;
     private readonly Dictionary<string, string> _lastSourceErrors = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, int[]>? _lastSampleSizes;
@@ -58,12 +61,26 @@ internal sealed partial class CollectionCycle(
         _lastSampleSizes = samples.TakenSizes;
         self.StageDuration.WithLabels("render").Set(time.GetElapsedTime(renderStarted).TotalSeconds);
 
+        var gcStarted = time.GetTimestamp();
+        _collectHeap();
+        self.StageDuration.WithLabels("gc").Set(time.GetElapsedTime(gcStarted).TotalSeconds);
+
         // Process-wide: a scrape served during the cycle counts too (it allocates little: it copies rendered bytes).
         self.AllocatedBytes.Set(GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore);
         Completed++;
         LogCycle(snapshot.Instances.Count, time.GetElapsedTime(started).TotalMilliseconds);
         return snapshot;
     }
+
+    /// <summary>
+    /// The publish just turned the previous exposition (its sample text, ≈ 9 KB per instance) into garbage. It had lived
+    /// a whole interval, so it sits in gen2, which the GC collects only when its own budget says so: several cycles'
+    /// worth piled up first (RSS 85–105 MiB on a 1,000-instance node, against 72–76 MiB collecting here). Collected
+    /// now, with the cycle's own garbage, in one short pause a cycle (≈ 10 ms there) that replaces the gen1
+    /// collections the cycle would have caused anyway; compacting lets the emptied regions go back to the OS.
+    /// </summary>
+    private static void CollectWholeHeap() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     private bool RunCollector(string name, ICollector collector, CycleSnapshot snapshot, CycleSamples samples)
     {

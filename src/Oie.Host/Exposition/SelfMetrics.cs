@@ -5,9 +5,9 @@ namespace Oie.Host.Exposition;
 /// <summary>The exporter's own metrics, in a prometheus-net registry appended to every exposition.</summary>
 internal sealed class SelfMetrics
 {
-    /// <summary>Pre-created: the render stage is timed after the exposition is rendered, so it shows the previous
-    /// cycle's (0 in the first).</summary>
-    public static readonly string[] Stages = ["libvirt", "collectors", "render"];
+    /// <summary>Pre-created: the render and gc stages are timed after the exposition is rendered, so they show the
+    /// previous cycle's (0 in the first).</summary>
+    public static readonly string[] Stages = ["libvirt", "collectors", "render", "gc"];
     public static readonly string[] ErrorSources = ["libvirt", "libvirt_domain", "collector"];
 
     public SelfMetrics(IEnumerable<string> collectorNames)
@@ -16,7 +16,7 @@ internal sealed class SelfMetrics
         DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
         StageDuration = factory.CreateGauge("oie_exporter_collection_duration_seconds",
-            "Duration of each stage of the last collection cycle in seconds: libvirt, each collector by name, collectors (all), render.", "stage");
+            "Duration of each stage of the last collection cycle in seconds: libvirt, each collector by name, collectors (all), render, gc (the heap collection after the render).", "stage");
         Errors = factory.CreateCounter("oie_exporter_collection_errors_total",
             "Errors met by the collection loop, by source.", "source");
         // Absent until the first cycle has reported them: a 0 before then would claim a failure nobody saw.
