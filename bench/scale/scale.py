@@ -5,8 +5,9 @@
                                      {"first_answer_ms": first 200 at all, "first_metrics_ms": first with instance
                                      series, ...} measured from just before the fork; CMD keeps running
   cycles URL PID COUNT [DAEMON_PID]  watch COUNT collection cycles through the exporter's self metrics (polled with
-                                     gzip); per-stage and total medians/p99, allocated bytes, CPU per cycle, RSS;
-                                     with DAEMON_PID (libvirtd) also its RSS after and CPU during the cycles
+                                     gzip); per-stage and total medians/p99, allocated bytes, CPU per cycle, RSS
+                                     (sampled at every poll: median and max, and after the cycles); with DAEMON_PID
+                                     (libvirtd) also its RSS (the same way) and CPU during the cycles
   sizes URL                          bytes of one scrape, plain and gzip
   cpu PID [DAEMON_PID]               utime+stime of PID (and of DAEMON_PID) in seconds and a monotonic timestamp
   ab AB_OUTPUT CPU_BEFORE CPU_AFTER  p50/p99/mean/failed from an `ab` report, CPU seconds per request (and libvirtd's)
@@ -116,7 +117,7 @@ def cycles(url, pid, count, daemon=None):
     """A cycle is seen when the libvirt/collectors stage durations change (they are set during the cycle, before its
     render). Render and allocated bytes are set after the render, so a body shows the previous cycle's: they are
     sampled the same way and are a distribution over cycles all the same."""
-    seen, last_key = [], None
+    seen, last_key, rss, daemon_rss = [], None, [], []
     started_cpu, started_at = cpu_seconds(pid), time.monotonic()
     daemon_cpu = daemon and cpu_seconds(daemon)
     deadline = started_at + 600
@@ -126,6 +127,9 @@ def cycles(url, pid, count, daemon=None):
         except OSError as error:
             gone = not os.path.exists(f"/proc/{pid}")
             sys.exit(f"exporter {'PID ' + str(pid) + ' is gone' if gone else 'did not answer'}: {error}")
+        rss.append(rss_kib(pid))  # at every poll: a single figure after the cycles may catch a GC's high or low
+        if daemon:
+            daemon_rss.append(rss_kib(daemon))
         values = self_metrics(body)
         key = (stage(values, "libvirt"), stage(values, "collectors"))
         if key != last_key and key != (0.0, 0.0):
@@ -139,12 +143,15 @@ def cycles(url, pid, count, daemon=None):
     ms = lambda name: [stage(v, name) * 1000 for v in seen]
     total = [(stage(v, "libvirt") + stage(v, "collectors") + stage(v, "render")) * 1000 for v in seen]
     allocated = [v.get("oie_exporter_collection_allocated_bytes", 0.0) for v in seen]
-    summary = {"cycles": len(seen), "rss_kib": rss_kib(pid), "cpu_per_second": cpu / elapsed,
+    summary = {"cycles": len(seen), "rss_kib": rss_kib(pid), "rss_kib_p50": statistics.median(rss),
+               "rss_kib_max": max(rss), "rss_samples": len(rss), "cpu_per_second": cpu / elapsed,
                "entries": seen[-1].get("oie_conntrack_entries ", seen[-1].get("oie_conntrack_entries", 0)),
                "conntrack_ok": all(v.get('oie_exporter_collector_success{collector="conntrack"}', 0) == 1 for v in seen),
                "allocated_bytes_p50": statistics.median(allocated), "allocated_bytes_max": max(allocated)}
     if daemon:
         summary["libvirtd_rss_kib"] = rss_kib(daemon)
+        summary["libvirtd_rss_kib_p50"] = statistics.median(daemon_rss)
+        summary["libvirtd_rss_kib_max"] = max(daemon_rss)
         summary["libvirtd_cpu_per_second"] = (cpu_seconds(daemon) - daemon_cpu) / elapsed
     for name, values in [("total", total)] + [(s, ms(s)) for s in ("libvirt", "conntrack", "collectors", "render")]:
         summary[f"{name}_ms_p50"] = statistics.median(values)
@@ -252,13 +259,24 @@ def exporter_rows(directory, meta):
         lambda m: f"{fmt((runs[m] or {}).get('allocated_bytes_p50', 0) / 2**20, ' MiB')} "
                   f"({fmt((runs[m] or {}).get('allocated_bytes_max', 0) / 2**20, ' MiB')})")
     row("CPU while idle between scrapes (cycles only)", lambda m: fmt((runs[m] or {}).get("cpu_per_second"), " s/s", 2))
-    row("steady RSS after the cycles (VmRSS)", lambda m: fmt((runs[m] or {}).get("rss_kib", 0) / 1024, " MiB"))
+    mib = lambda m, k, prefix="": fmt(((runs[m] or {}).get(prefix + k) or 0) / 1024 or None, " MiB")
+    if any((runs[m] or {}).get("rss_kib_p50") for m in modes):
+        row("steady RSS during the cycles (VmRSS at every poll), median / max",
+            lambda m: f"{mib(m, 'rss_kib_p50')} / {mib(m, 'rss_kib_max')}")
+        row("&nbsp;&nbsp;VmRSS right after the cycles", lambda m: mib(m, "rss_kib"))
+    else:  # results of an older scale.py
+        row("steady RSS after the cycles (VmRSS)", lambda m: mib(m, "rss_kib"))
     if driver:
         row(f"&nbsp;&nbsp;of which the in-process libvirt test driver holding the node (measured alone)",
             lambda m: fmt(driver["rss_kib"] / 1024, " MiB"))
-    if daemon:
+    if daemon and any((runs[m] or {}).get("libvirtd_rss_kib_p50") for m in modes):
+        row("libvirtd serving the node (not in the exporter): VmRSS during the cycles, median / max; after them; "
+            "CPU during them",
+            lambda m: f"{mib(m, 'rss_kib_p50', 'libvirtd_')} / {mib(m, 'rss_kib_max', 'libvirtd_')}; "
+                      f"{mib(m, 'rss_kib', 'libvirtd_')}; {fmt((runs[m] or {}).get('libvirtd_cpu_per_second'), ' s/s', 2)}")
+    elif daemon:
         row("libvirtd serving the node (not in the exporter): VmRSS after the cycles / CPU during them",
-            lambda m: f"{fmt((runs[m] or {}).get('libvirtd_rss_kib', 0) / 1024, ' MiB')} / "
+            lambda m: f"{mib(m, 'rss_kib', 'libvirtd_')} / "
                       f"{fmt((runs[m] or {}).get('libvirtd_cpu_per_second'), ' s/s', 2)}")
     row("first /metrics answered after start (self metrics only: `oie_exporter_*`, `process_*`, `dotnet_*`)",
         lambda m: fmt((starts[m] or {}).get("first_answer_ms"), " ms", 0)
