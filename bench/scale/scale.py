@@ -297,6 +297,7 @@ def scrape_rows(directory, mode, daemon):
     ours_idle = (load(directory, f"{mode}-cycles") or {}).get("cpu_per_second", 0.0)
     peer_gz, peer_one = load(directory, "peer-ab-gzip"), load(directory, "peer-ab-one")
     driver = load(directory, "test-driver")
+    has_peer = peer_gz is not None or peer_one is not None
     rows = ["| scrapes of /metrics (`ab`, a new connection each; back to back unless bursts) | ours | peer | peer / ours |",
             "|---|---:|---:|---:|"]
 
@@ -325,15 +326,16 @@ def scrape_rows(directory, mode, daemon):
     o = ours_gz and ours_gz["cpu_per_request"]
     rows.append(f"| CPU per scrape, gzip, raw (ours incl. background cycles) | {fmt(o and o * 1000, ' ms', 2)} | "
                 f"{fmt(q and q * 1000, ' ms', 0)} | {ratio(q, o)} |")
-    failed = lambda r: fmt((r or {}).get("failed", 0), "", 0) + f" of {fmt((r or {}).get('requests'), '', 0)}"
-    rows.append(f"| failed or non-2xx scrapes | {failed(ours_gz)} | {failed(peer_gz)} | |")
+    failed = lambda r: "—" if r is None else \
+        fmt(r.get("failed", 0), "", 0) + f" of {fmt(r.get('requests'), '', 0)}"
+    rows.append(f"| failed or non-2xx scrapes ({conc} concurrent, gzip) | {failed(ours_gz)} | {failed(peer_gz)} | |")
     if daemon:
         o, q = ((r or {}).get("libvirtd_cpu_per_request") for r in (ours_gz, peer_gz))
         rows.append("| libvirtd CPU per scrape, gzip (ours: its share of the background cycles; the peer connects per "
                     "scrape, and the test driver parses the node file per connection) | "
                     f"{fmt(o and o * 1000, ' ms', 2)} | {fmt(q and q * 1000, ' ms', 0)} | |")
-    if driver:
-        rows.append(f"| opening the test driver on the node file (`virsh list`, CPU; the peer does it per scrape) | | "
+    if driver and has_peer:
+        rows.append(f"| opening the test driver on the node file (CPU, measured alone; the peer does it per scrape) | | "
                     f"{fmt(driver['open_cpu_seconds'] * 1000, ' ms', 0)} | |")
     return rows
 
