@@ -297,14 +297,20 @@ def scrape_rows(directory, mode, daemon):
     ours_idle = (load(directory, f"{mode}-cycles") or {}).get("cpu_per_second", 0.0)
     peer_gz, peer_one = load(directory, "peer-ab-gzip"), load(directory, "peer-ab-one")
     driver = load(directory, "test-driver")
+    scrapers = [(phase, load(directory, f"{mode}-scrapers-{phase}")) for phase in ("spread", "aligned")]
+    scrapers = [(phase, run) for phase, run in scrapers if run]
     has_peer = peer_gz is not None or peer_one is not None
-    rows = ["| scrapes of /metrics (`ab`, a new connection each; back to back unless bursts) | ours | peer | peer / ours |",
-            "|---|---:|---:|---:|"]
+    title = "scrapes of /metrics (`ab`: a new connection each, back to back unless bursts" + \
+            ("; Prometheus-like scrapers: each its own keep-alive connection, on a schedule)" if scrapers else ")")
+    rows = [f"| {title} | ours | peer | peer / ours |", "|---|---:|---:|---:|"]
 
     def net_cpu(run, idle):
         if not run or "seconds" not in run:
             return None
         return max(0.0, run["cpu_seconds"] - idle * run["seconds"]) / max(1, run["requests"])
+
+    def ms(value):  # the scrapers measure to the microsecond: sub-millisecond figures keep their digits
+        return fmt(value, " ms", 2 if value is not None and value < 10 else 0)
 
     def latency(label, ours, peer):
         for p in ("p50_ms", "p99_ms"):
@@ -318,6 +324,20 @@ def scrape_rows(directory, mode, daemon):
     bursts = load(directory, f"{mode}-bursts")
     if bursts:
         latency(f"{conc} at once, gzip, {bursts['bursts']} bursts 1 s apart", bursts, None)
+    for phase, run in scrapers:
+        how = "spread phases (a fixed random offset each)" if phase == "spread" else "aligned (all at once)"
+        rows.append(f"| {run['scrapers']} Prometheus-like scrapers, keep-alive, gzip, each every {run['interval']:g} s "
+                    f"for {run['duration']:g} s, {how}, p50 / p99 / max | {ms(run.get('p50_ms'))} / "
+                    f"{ms(run.get('p99_ms'))} / {ms(run.get('max_ms'))} | — | — |")
+    if scrapers:
+        phases = " / ".join(phase for phase, _ in scrapers)
+        rate = scrapers[0][1]["scrapers"] / scrapers[0][1]["interval"]
+        rows.append(f"| &nbsp;&nbsp;exporter CPU per scrape over the run ({phases}), raw: incl. the background cycles, "
+                    f"most of it at {rate:,.0f} scrapes/s (a scrape's own cost: the `ab` rows) | "
+                    + " / ".join(fmt(run.get("cpu_ms_per_scrape"), "", 2) for _, run in scrapers) + " ms | — | |")
+        rows.append(f"| &nbsp;&nbsp;scrapes made / failed or non-200 / skipped as the scraper's previous one still ran "
+                    f"({phases}) | " + "; ".join(f"{fmt(run.get('count'), '', 0)} / {fmt(run.get('failures'), '', 0)} / "
+                                                 f"{fmt(run.get('skipped'), '', 0)}" for _, run in scrapers) + " | — | |")
     latency(f"{conc} concurrent, plain", ours_plain, None)
     latency("1 at a time, gzip", load(directory, f"{mode}-ab-one"), peer_one)
     o, q = net_cpu(ours_gz, ours_idle), net_cpu(peer_gz, 0.0)
