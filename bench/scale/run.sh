@@ -12,6 +12,9 @@
 #   --interval D           -collection.interval (2s)
 #   --requests N           scrapes per `ab` run against the exporter (2000), --concurrency C (50)
 #   --peer-requests N      scrapes in the peer's concurrent run (100; each costs it a full libvirt pass)
+#   --scrape-interval D    after the `ab` runs, --concurrency Prometheus-like scrapers (scrapers.py: keep-alive, gzip)
+#                          scrape every D (1s) for --scrape-duration D (30s), with spread, then aligned phases;
+#                          --scrape-duration 0 skips them
 #   --conntrack-source S   text (default): measure -conntrack.path=capture and -conntrack.command=fake tool;
 #                          netlink: run -conntrack.source=netlink against the kernel table (see --netns)
 #   --netns NS             run the exporter, the feed server and the scrapers inside network namespace NS (whose
@@ -29,6 +32,7 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$REPO/bench/scale"
 INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL=2s REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100
 SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT="" LIBVIRT=daemon PORT_BASE=19120
+SCRAPE_INTERVAL=1s SCRAPE_DURATION=30s
 PIDS=()
 LIBVIRTD_PID=""
 NS=()   # the command prefix that runs something in --netns, empty without it
@@ -45,6 +49,8 @@ parse_args() {
       --requests) REQUESTS=$2; shift ;;
       --concurrency) CONCURRENCY=$2; shift ;;
       --peer-requests) PEER_REQUESTS=$2; shift ;;
+      --scrape-interval) SCRAPE_INTERVAL=$2; shift ;;
+      --scrape-duration) SCRAPE_DURATION=$2; shift ;;
       --conntrack-source) SOURCE=$2; shift ;;
       --netns) NETNS=$2; shift ;;
       --libvirt) LIBVIRT=$2; shift ;;
@@ -60,6 +66,8 @@ parse_args() {
   done
   case "$SOURCE" in text|netlink) ;; *) echo "--conntrack-source is text or netlink" >&2; exit 2 ;; esac
   case "$LIBVIRT" in daemon|driver) ;; *) echo "--libvirt is daemon or driver" >&2; exit 2 ;; esac
+  [[ ! "$SCRAPE_INTERVAL" =~ ^[0-9.]+$ ]] || SCRAPE_INTERVAL+=s
+  [[ ! "$SCRAPE_DURATION" =~ ^[0-9.]+$ ]] || SCRAPE_DURATION+=s
   EXPORTER_PORT=$PORT_BASE FEED_PORT=$((PORT_BASE + 1)) PEER_PORT=$((PORT_BASE + 57))
   OUT=${OUT:-$WORK/results.md}
   if [ -n "$NETNS" ]; then
@@ -211,6 +219,15 @@ scrape_bursts() {
   python3 "$HERE/scale.py" bursts "$before" "$after" "$WORK/$name".*.tsv > "$RESULTS/$name.json"
 }
 
+# CONCURRENCY Prometheus-like scrapers, each on its own keep-alive connection, every SCRAPE_INTERVAL for
+# SCRAPE_DURATION, with PHASE spread or aligned; writes NAME.json (none if it fails: the report then has no such row).
+scrape_scheduled() {
+  local name=$1 pid=$2 url=$3 phase=$4
+  "${NS[@]}" python3 "$HERE/scrapers.py" "$url" --scrapers "$CONCURRENCY" --interval "$SCRAPE_INTERVAL" \
+    --duration "$SCRAPE_DURATION" --phase "$phase" --pid "$pid" > "$RESULTS/$name.json" \
+    || { log "scrapers.py ($phase) failed"; rm -f "$RESULTS/$name.json"; }
+}
+
 measure_exporter() {
   local mode=$1 url="http://127.0.0.1:$EXPORTER_PORT/metrics" pid
   local -a command
@@ -231,6 +248,12 @@ measure_exporter() {
     scrape_load "$mode-ab-plain" "$pid" "$url" "$REQUESTS" "$CONCURRENCY"
     scrape_load "$mode-ab-one" "$pid" "$url" 200 1 "Accept-Encoding: gzip"
     scrape_bursts "$mode-bursts" "$pid" "$url" 20 "$CONCURRENCY"
+    if [[ ! "$SCRAPE_DURATION" =~ ^0*(\.0*)?(s|ms)?$ ]]; then
+      log "exporter, conntrack $mode: $CONCURRENCY keep-alive scrapers every $SCRAPE_INTERVAL for $SCRAPE_DURATION," \
+        "spread, then aligned"
+      scrape_scheduled "$mode-scrapers-spread" "$pid" "$url" spread
+      scrape_scheduled "$mode-scrapers-aligned" "$pid" "$url" aligned
+    fi
   fi
   stop "$pid"
 }

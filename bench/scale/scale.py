@@ -5,8 +5,9 @@
                                      {"first_answer_ms": first 200 at all, "first_metrics_ms": first with instance
                                      series, ...} measured from just before the fork; CMD keeps running
   cycles URL PID COUNT [DAEMON_PID]  watch COUNT collection cycles through the exporter's self metrics (polled with
-                                     gzip); per-stage and total medians/p99, allocated bytes, CPU per cycle, RSS;
-                                     with DAEMON_PID (libvirtd) also its RSS after and CPU during the cycles
+                                     gzip); per-stage and total medians/p99, allocated bytes, CPU per cycle, RSS
+                                     (sampled at every poll: median and max, and after the cycles); with DAEMON_PID
+                                     (libvirtd) also its RSS (the same way) and CPU during the cycles
   sizes URL                          bytes of one scrape, plain and gzip
   cpu PID [DAEMON_PID]               utime+stime of PID (and of DAEMON_PID) in seconds and a monotonic timestamp
   ab AB_OUTPUT CPU_BEFORE CPU_AFTER  p50/p99/mean/failed from an `ab` report, CPU seconds per request (and libvirtd's)
@@ -116,7 +117,7 @@ def cycles(url, pid, count, daemon=None):
     """A cycle is seen when the libvirt/collectors stage durations change (they are set during the cycle, before its
     render). Render and allocated bytes are set after the render, so a body shows the previous cycle's: they are
     sampled the same way and are a distribution over cycles all the same."""
-    seen, last_key = [], None
+    seen, last_key, rss, daemon_rss = [], None, [], []
     started_cpu, started_at = cpu_seconds(pid), time.monotonic()
     daemon_cpu = daemon and cpu_seconds(daemon)
     deadline = started_at + 600
@@ -126,6 +127,9 @@ def cycles(url, pid, count, daemon=None):
         except OSError as error:
             gone = not os.path.exists(f"/proc/{pid}")
             sys.exit(f"exporter {'PID ' + str(pid) + ' is gone' if gone else 'did not answer'}: {error}")
+        rss.append(rss_kib(pid))  # at every poll: a single figure after the cycles may catch a GC's high or low
+        if daemon:
+            daemon_rss.append(rss_kib(daemon))
         values = self_metrics(body)
         key = (stage(values, "libvirt"), stage(values, "collectors"))
         if key != last_key and key != (0.0, 0.0):
@@ -139,12 +143,15 @@ def cycles(url, pid, count, daemon=None):
     ms = lambda name: [stage(v, name) * 1000 for v in seen]
     total = [(stage(v, "libvirt") + stage(v, "collectors") + stage(v, "render")) * 1000 for v in seen]
     allocated = [v.get("oie_exporter_collection_allocated_bytes", 0.0) for v in seen]
-    summary = {"cycles": len(seen), "rss_kib": rss_kib(pid), "cpu_per_second": cpu / elapsed,
+    summary = {"cycles": len(seen), "rss_kib": rss_kib(pid), "rss_kib_p50": statistics.median(rss),
+               "rss_kib_max": max(rss), "rss_samples": len(rss), "cpu_per_second": cpu / elapsed,
                "entries": seen[-1].get("oie_conntrack_entries ", seen[-1].get("oie_conntrack_entries", 0)),
                "conntrack_ok": all(v.get('oie_exporter_collector_success{collector="conntrack"}', 0) == 1 for v in seen),
                "allocated_bytes_p50": statistics.median(allocated), "allocated_bytes_max": max(allocated)}
     if daemon:
         summary["libvirtd_rss_kib"] = rss_kib(daemon)
+        summary["libvirtd_rss_kib_p50"] = statistics.median(daemon_rss)
+        summary["libvirtd_rss_kib_max"] = max(daemon_rss)
         summary["libvirtd_cpu_per_second"] = (cpu_seconds(daemon) - daemon_cpu) / elapsed
     for name, values in [("total", total)] + [(s, ms(s)) for s in ("libvirt", "conntrack", "collectors", "render")]:
         summary[f"{name}_ms_p50"] = statistics.median(values)
@@ -252,13 +259,24 @@ def exporter_rows(directory, meta):
         lambda m: f"{fmt((runs[m] or {}).get('allocated_bytes_p50', 0) / 2**20, ' MiB')} "
                   f"({fmt((runs[m] or {}).get('allocated_bytes_max', 0) / 2**20, ' MiB')})")
     row("CPU while idle between scrapes (cycles only)", lambda m: fmt((runs[m] or {}).get("cpu_per_second"), " s/s", 2))
-    row("steady RSS after the cycles (VmRSS)", lambda m: fmt((runs[m] or {}).get("rss_kib", 0) / 1024, " MiB"))
+    mib = lambda m, k, prefix="": fmt(((runs[m] or {}).get(prefix + k) or 0) / 1024 or None, " MiB")
+    if any((runs[m] or {}).get("rss_kib_p50") for m in modes):
+        row("steady RSS during the cycles (VmRSS at every poll), median / max",
+            lambda m: f"{mib(m, 'rss_kib_p50')} / {mib(m, 'rss_kib_max')}")
+        row("&nbsp;&nbsp;VmRSS right after the cycles", lambda m: mib(m, "rss_kib"))
+    else:  # results of an older scale.py
+        row("steady RSS after the cycles (VmRSS)", lambda m: mib(m, "rss_kib"))
     if driver:
         row(f"&nbsp;&nbsp;of which the in-process libvirt test driver holding the node (measured alone)",
             lambda m: fmt(driver["rss_kib"] / 1024, " MiB"))
-    if daemon:
+    if daemon and any((runs[m] or {}).get("libvirtd_rss_kib_p50") for m in modes):
+        row("libvirtd serving the node (not in the exporter): VmRSS during the cycles, median / max; after them; "
+            "CPU during them",
+            lambda m: f"{mib(m, 'rss_kib_p50', 'libvirtd_')} / {mib(m, 'rss_kib_max', 'libvirtd_')}; "
+                      f"{mib(m, 'rss_kib', 'libvirtd_')}; {fmt((runs[m] or {}).get('libvirtd_cpu_per_second'), ' s/s', 2)}")
+    elif daemon:
         row("libvirtd serving the node (not in the exporter): VmRSS after the cycles / CPU during them",
-            lambda m: f"{fmt((runs[m] or {}).get('libvirtd_rss_kib', 0) / 1024, ' MiB')} / "
+            lambda m: f"{mib(m, 'rss_kib', 'libvirtd_')} / "
                       f"{fmt((runs[m] or {}).get('libvirtd_cpu_per_second'), ' s/s', 2)}")
     row("first /metrics answered after start (self metrics only: `oie_exporter_*`, `process_*`, `dotnet_*`)",
         lambda m: fmt((starts[m] or {}).get("first_answer_ms"), " ms", 0)
@@ -279,13 +297,20 @@ def scrape_rows(directory, mode, daemon):
     ours_idle = (load(directory, f"{mode}-cycles") or {}).get("cpu_per_second", 0.0)
     peer_gz, peer_one = load(directory, "peer-ab-gzip"), load(directory, "peer-ab-one")
     driver = load(directory, "test-driver")
-    rows = ["| scrapes of /metrics (`ab`, a new connection each; back to back unless bursts) | ours | peer | peer / ours |",
-            "|---|---:|---:|---:|"]
+    scrapers = [(phase, load(directory, f"{mode}-scrapers-{phase}")) for phase in ("spread", "aligned")]
+    scrapers = [(phase, run) for phase, run in scrapers if run]
+    has_peer = peer_gz is not None or peer_one is not None
+    title = "scrapes of /metrics (`ab`: a new connection each, back to back unless bursts" + \
+            ("; Prometheus-like scrapers: each its own keep-alive connection, on a schedule)" if scrapers else ")")
+    rows = [f"| {title} | ours | peer | peer / ours |", "|---|---:|---:|---:|"]
 
     def net_cpu(run, idle):
         if not run or "seconds" not in run:
             return None
         return max(0.0, run["cpu_seconds"] - idle * run["seconds"]) / max(1, run["requests"])
+
+    def ms(value):  # the scrapers measure to the microsecond: sub-millisecond figures keep their digits
+        return fmt(value, " ms", 2 if value is not None and value < 10 else 0)
 
     def latency(label, ours, peer):
         for p in ("p50_ms", "p99_ms"):
@@ -299,6 +324,20 @@ def scrape_rows(directory, mode, daemon):
     bursts = load(directory, f"{mode}-bursts")
     if bursts:
         latency(f"{conc} at once, gzip, {bursts['bursts']} bursts 1 s apart", bursts, None)
+    for phase, run in scrapers:
+        how = "spread phases (a fixed random offset each)" if phase == "spread" else "aligned (all at once)"
+        rows.append(f"| {run['scrapers']} Prometheus-like scrapers, keep-alive, gzip, each every {run['interval']:g} s "
+                    f"for {run['duration']:g} s, {how}, p50 / p99 / max | {ms(run.get('p50_ms'))} / "
+                    f"{ms(run.get('p99_ms'))} / {ms(run.get('max_ms'))} | — | — |")
+    if scrapers:
+        phases = " / ".join(phase for phase, _ in scrapers)
+        rate = scrapers[0][1]["scrapers"] / scrapers[0][1]["interval"]
+        rows.append(f"| &nbsp;&nbsp;exporter CPU per scrape over the run ({phases}), raw: incl. the background cycles, "
+                    f"most of it at {rate:,.0f} scrapes/s (a scrape's own cost: the `ab` rows) | "
+                    + " / ".join(fmt(run.get("cpu_ms_per_scrape"), "", 2) for _, run in scrapers) + " ms | — | |")
+        rows.append(f"| &nbsp;&nbsp;scrapes made / failed or non-200 / skipped as the scraper's previous one still ran "
+                    f"({phases}) | " + "; ".join(f"{fmt(run.get('count'), '', 0)} / {fmt(run.get('failures'), '', 0)} / "
+                                                 f"{fmt(run.get('skipped'), '', 0)}" for _, run in scrapers) + " | — | |")
     latency(f"{conc} concurrent, plain", ours_plain, None)
     latency("1 at a time, gzip", load(directory, f"{mode}-ab-one"), peer_one)
     o, q = net_cpu(ours_gz, ours_idle), net_cpu(peer_gz, 0.0)
@@ -307,15 +346,16 @@ def scrape_rows(directory, mode, daemon):
     o = ours_gz and ours_gz["cpu_per_request"]
     rows.append(f"| CPU per scrape, gzip, raw (ours incl. background cycles) | {fmt(o and o * 1000, ' ms', 2)} | "
                 f"{fmt(q and q * 1000, ' ms', 0)} | {ratio(q, o)} |")
-    failed = lambda r: fmt((r or {}).get("failed", 0), "", 0) + f" of {fmt((r or {}).get('requests'), '', 0)}"
-    rows.append(f"| failed or non-2xx scrapes | {failed(ours_gz)} | {failed(peer_gz)} | |")
+    failed = lambda r: "—" if r is None else \
+        fmt(r.get("failed", 0), "", 0) + f" of {fmt(r.get('requests'), '', 0)}"
+    rows.append(f"| failed or non-2xx scrapes ({conc} concurrent, gzip) | {failed(ours_gz)} | {failed(peer_gz)} | |")
     if daemon:
         o, q = ((r or {}).get("libvirtd_cpu_per_request") for r in (ours_gz, peer_gz))
         rows.append("| libvirtd CPU per scrape, gzip (ours: its share of the background cycles; the peer connects per "
                     "scrape, and the test driver parses the node file per connection) | "
                     f"{fmt(o and o * 1000, ' ms', 2)} | {fmt(q and q * 1000, ' ms', 0)} | |")
-    if driver:
-        rows.append(f"| opening the test driver on the node file (`virsh list`, CPU; the peer does it per scrape) | | "
+    if driver and has_peer:
+        rows.append(f"| opening the test driver on the node file (CPU, measured alone; the peer does it per scrape) | | "
                     f"{fmt(driver['open_cpu_seconds'] * 1000, ' ms', 0)} | |")
     return rows
 
