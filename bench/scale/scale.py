@@ -141,7 +141,7 @@ def cycles(url, pid, count, daemon=None):
     if not seen:
         sys.exit("no collection cycle observed")
     ms = lambda name: [stage(v, name) * 1000 for v in seen]
-    total = [(stage(v, "libvirt") + stage(v, "collectors") + stage(v, "render")) * 1000 for v in seen]
+    total = [(stage(v, "libvirt") + stage(v, "collectors") + stage(v, "render") + stage(v, "gc")) * 1000 for v in seen]
     allocated = [v.get("oie_exporter_collection_allocated_bytes", 0.0) for v in seen]
     summary = {"cycles": len(seen), "rss_kib": rss_kib(pid), "rss_kib_p50": statistics.median(rss),
                "rss_kib_max": max(rss), "rss_samples": len(rss), "cpu_per_second": cpu / elapsed,
@@ -153,7 +153,7 @@ def cycles(url, pid, count, daemon=None):
         summary["libvirtd_rss_kib_p50"] = statistics.median(daemon_rss)
         summary["libvirtd_rss_kib_max"] = max(daemon_rss)
         summary["libvirtd_cpu_per_second"] = (cpu_seconds(daemon) - daemon_cpu) / elapsed
-    for name, values in [("total", total)] + [(s, ms(s)) for s in ("libvirt", "conntrack", "collectors", "render")]:
+    for name, values in [("total", total)] + [(s, ms(s)) for s in ("libvirt", "conntrack", "collectors", "render", "gc")]:
         summary[f"{name}_ms_p50"] = statistics.median(values)
         summary[f"{name}_ms_p99"] = percentile(values, 99)
     return summary
@@ -246,7 +246,7 @@ def exporter_rows(directory, meta):
     c = lambda m, k, unit=" ms", d=0: fmt((runs[m] or {}).get(k), unit, d)
     row("cycles observed", lambda m: c(m, "cycles", ""))
     row("conntrack entries per cycle", lambda m: c(m, "entries", ""))
-    row("cycle total (libvirt + collectors + render), p50 / p99",
+    row("cycle total (libvirt + collectors + render + gc), p50 / p99",
         lambda m: f"{c(m, 'total_ms_p50')} / {c(m, 'total_ms_p99')}")
     row("&nbsp;&nbsp;conntrack stage (read + parse + attribute + match), p50 / p99",
         lambda m: f"{c(m, 'conntrack_ms_p50')} / {c(m, 'conntrack_ms_p99')}")
@@ -255,6 +255,9 @@ def exporter_rows(directory, meta):
         lambda m: f"{c(m, 'libvirt_ms_p50')} / {c(m, 'libvirt_ms_p99')}")
     row("&nbsp;&nbsp;render (exposition + gzip), p50 / p99",
         lambda m: f"{c(m, 'render_ms_p50')} / {c(m, 'render_ms_p99')}")
+    if any((runs[m] or {}).get("gc_ms_p50") for m in modes):
+        row("&nbsp;&nbsp;gc (the full heap collection after the render), p50 / p99",
+            lambda m: f"{c(m, 'gc_ms_p50')} / {c(m, 'gc_ms_p99')}")
     row("heap allocated per cycle, p50 (max)",
         lambda m: f"{fmt((runs[m] or {}).get('allocated_bytes_p50', 0) / 2**20, ' MiB')} "
                   f"({fmt((runs[m] or {}).get('allocated_bytes_max', 0) / 2**20, ' MiB')})")
