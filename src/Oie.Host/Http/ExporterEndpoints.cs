@@ -75,7 +75,22 @@ internal static class ExporterEndpoints
     private static Task Write(HttpContext context, byte[] body)
     {
         context.Response.ContentLength = body.Length;
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(body).AsTask();
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : WriteInChunks(context.Response.Body, body);
+    }
+
+    /// <summary>The most a response hands Kestrel at once.</summary>
+    internal const int WriteChunkBytes = 64 * 1024;
+
+    /// <summary>
+    /// Kestrel copies what one write hands it into blocks of its memory pool before sending, and the pool keeps them:
+    /// a 9 MB plain body written at once left ≈ 16 MB in the process for good (RSS 74 → 92 MiB on a 1,000-instance
+    /// node after one plain scrape). Written a chunk at a time, each awaited until Kestrel has taken it, a response
+    /// holds about one chunk of the pool whatever the body's size.
+    /// </summary>
+    internal static async Task WriteInChunks(Stream body, byte[] bytes)
+    {
+        for (var at = 0; at < bytes.Length; at += WriteChunkBytes)
+            await body.WriteAsync(bytes.AsMemory(at, Math.Min(WriteChunkBytes, bytes.Length - at)));
     }
 
     private static bool IsGetOrHead(HttpRequest request, HttpResponse response)
