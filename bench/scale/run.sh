@@ -9,7 +9,8 @@
 #   --instances N          domains in the node file (1000)
 #   --flows N              conntrack entries in the capture (1000000)
 #   --cycles N             collection cycles watched per mode (40)
-#   --interval D           -collection.interval (2s)
+#   --interval D           -collection.interval (2s; 5s with --conntrack-source netlink: the kernel alone takes ≈ 2 s
+#                          to dump 1 M entries here, and a dump that outlasts -conntrack.timeout is rejected)
 #   --requests N           scrapes per `ab` run against the exporter (2000), --concurrency C (50)
 #   --peer-requests N      scrapes in the peer's concurrent run (100; each costs it a full libvirt pass)
 #   --scrape-interval D    after the `ab` runs, --concurrency Prometheus-like scrapers (scrapers.py: keep-alive, gzip)
@@ -19,7 +20,9 @@
 #                          netlink: run -conntrack.source=netlink against the kernel table (see --netns)
 #   --netns NS             run the exporter, the feed server and the scrapers inside network namespace NS (whose
 #                          kernel conntrack table the netlink source then reads; fill it e.g. with the shared
-#                          infra's conntrack-bulk.sh); the peer stays in the root namespace
+#                          infra's conntrack-bulk.sh); the peer stays in the root namespace. With netlink and no
+#                          --netns, the harness makes namespace oie-scale-ct, loads the capture's flows into its
+#                          table (ct_restore.py + conntrack -R, nf_conntrack_max raised for the run) and removes it
 #   --libvirt M            daemon (default): both exporters connect to a private libvirtd serving the test driver
 #                          over its socket (test+unix://NODE?socket=…); driver: both open test://NODE in-process
 #   --port-base P          exporter on P, feed server on P+1, peer on P+57 (19120)
@@ -30,11 +33,12 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$REPO/bench/scale"
-INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL=2s REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100
+INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL= REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100
 SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT="" LIBVIRT=daemon PORT_BASE=19120
 SCRAPE_INTERVAL=1s SCRAPE_DURATION=30s
 PIDS=()
 LIBVIRTD_PID=""
+OWN_NETNS="" CONNTRACK_MAX_BEFORE=""
 NS=()   # the command prefix that runs something in --netns, empty without it
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -66,14 +70,11 @@ parse_args() {
   done
   case "$SOURCE" in text|netlink) ;; *) echo "--conntrack-source is text or netlink" >&2; exit 2 ;; esac
   case "$LIBVIRT" in daemon|driver) ;; *) echo "--libvirt is daemon or driver" >&2; exit 2 ;; esac
+  [ -n "$INTERVAL" ] || { [ "$SOURCE" = netlink ] && INTERVAL=5s || INTERVAL=2s; }
   [[ ! "$SCRAPE_INTERVAL" =~ ^[0-9.]+$ ]] || SCRAPE_INTERVAL+=s
   [[ ! "$SCRAPE_DURATION" =~ ^[0-9.]+$ ]] || SCRAPE_DURATION+=s
   EXPORTER_PORT=$PORT_BASE FEED_PORT=$((PORT_BASE + 1)) PEER_PORT=$((PORT_BASE + 57))
   OUT=${OUT:-$WORK/results.md}
-  if [ -n "$NETNS" ]; then
-    NS=(ip netns exec "$NETNS")
-    ip -n "$NETNS" link set lo up
-  fi
 }
 
 log() { printf '== %s\n' "$*" >&2; }
@@ -88,6 +89,8 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
+  [ -z "$OWN_NETNS" ] || ip netns del "$OWN_NETNS" 2>/dev/null || true
+  [ -z "$CONNTRACK_MAX_BEFORE" ] || sysctl -qw net.netfilter.nf_conntrack_max="$CONNTRACK_MAX_BEFORE" || true
 }
 
 stop() {
@@ -102,6 +105,7 @@ install_deps() {
   command -v ab >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
   command -v python3 >/dev/null || missing+=(python3)
+  [ "$SOURCE" = text ] || command -v conntrack >/dev/null || missing+=(conntrack)
   [ -e /usr/lib/x86_64-linux-gnu/libvirt.so.0 ] || ldconfig -p | grep -q 'libvirt\.so\.0' || missing+=(libvirt0)
   [ "$PEER" = 0 ] || command -v prometheus-libvirt-exporter >/dev/null || missing+=(prometheus-libvirt-exporter)
   if [ "$LIBVIRT" = daemon ]; then
@@ -171,6 +175,25 @@ EOF
     sleep 0.1
   done
   echo "libvirtd did not answer on $dir/run/libvirt-sock; see $dir/libvirtd.log" >&2; exit 1
+}
+
+# The namespace the exporter runs in. For the netlink source without --netns: a new one whose kernel table holds the
+# capture's flows (the same flows the text modes read; duplicated original tuples, which the kernel refuses, left out).
+enter_netns() {
+  if [ -z "$NETNS" ] && [ "$SOURCE" = netlink ]; then
+    NETNS=oie-scale-ct OWN_NETNS=oie-scale-ct
+    ip netns del "$NETNS" 2>/dev/null || true
+    ip netns add "$NETNS"
+    CONNTRACK_MAX_BEFORE=$(sysctl -n net.netfilter.nf_conntrack_max)
+    [ "$CONNTRACK_MAX_BEFORE" -ge $((FLOWS * 5 / 4)) ] || sysctl -qw net.netfilter.nf_conntrack_max=$((FLOWS * 5 / 4))
+    [ -s "$DATA/conntrack-restore.txt" ] ||
+      python3 "$HERE/ct_restore.py" "$DATA/conntrack.txt" > "$DATA/conntrack-restore.txt" 2>/dev/null
+    log "loading $(wc -l < "$DATA/conntrack-restore.txt") flows into namespace $NETNS's conntrack table"
+    ip netns exec "$NETNS" conntrack -R "$DATA/conntrack-restore.txt" >&2
+  fi
+  [ -n "$NETNS" ] || return 0
+  NS=(ip netns exec "$NETNS")
+  ip -n "$NETNS" link set lo up
 }
 
 start_feed_server() {
@@ -260,6 +283,7 @@ measure_exporter() {
 
 measure_peer() {
   local url="http://127.0.0.1:$PEER_PORT/metrics" pid
+  local -a NS=()   # the peer listens in the root namespace; ab must reach it there
   log "peer prometheus-libvirt-exporter: $PEER_REQUESTS scrapes, $CONCURRENCY concurrent"
   [ "$LIBVIRT" = driver ] || start_libvirtd
   setsid prometheus-libvirt-exporter --libvirt.uri="$LIBVIRT_URI" --libvirt.export-nova-metadata \
@@ -274,12 +298,13 @@ measure_peer() {
 }
 
 write_meta() {
-  python3 - "$RESULTS/meta.json" "$*" "$INSTANCES" "$FLOWS" "$LIBVIRT" "${MODES[@]}" <<'EOF'
+  python3 - "$RESULTS/meta.json" "$*" "$INSTANCES" "$FLOWS" "$LIBVIRT" "$INTERVAL" "${MODES[@]}" <<'EOF'
 import json, os, platform, subprocess, sys, time
 path, command, instances, flows, libvirt = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-modes = sys.argv[6:]
+interval, modes = sys.argv[6], sys.argv[7:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 json.dump({"command": command, "instances": instances, "flows": flows, "modes": modes, "libvirt": libvirt,
+           "interval": interval,
            "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "machine": f"{cpu}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start"},
           open(path, "w"))
@@ -303,6 +328,7 @@ main() {
     LIBVIRT_URI="test://$NODE"
     python3 "$HERE/scale.py" driver "$NODE" > "$RESULTS/test-driver.json"
   fi
+  enter_netns
   start_feed_server
   local mode
   for mode in "${MODES[@]}"; do measure_exporter "$mode"; done

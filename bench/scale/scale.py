@@ -367,7 +367,8 @@ def report(directory):
     with open(os.path.join(directory, "meta.json")) as f:
         meta = json.load(f)
     modes = meta["modes"]
-    lines = [f"### Scale run: {meta['instances']:,} instances, {meta['flows']:,} flows, all four feeds",
+    interval = f", collection every {meta['interval']}" if meta.get("interval") else ""
+    lines = [f"### Scale run: {meta['instances']:,} instances, {meta['flows']:,} flows, all four feeds{interval}",
              "", f"`{meta['command']}` — {meta['when']}, {meta['machine']}", "",
              *exporter_rows(directory, meta), "", *scrape_rows(directory, modes[0], meta.get("libvirt") == "daemon"),
              ""]
