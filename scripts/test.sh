@@ -1,7 +1,8 @@
 #!/bin/bash
 # The whole test suite: the Native AOT publish, which must produce openstack_instance_exporter with zero trim/AOT
-# warnings, and a smoke run of that binary; then unit and real-component tests (real libvirt.so.0 test driver, real
-# HTTP, real promtool, and deployment tests that run the published binary). Installs what it needs first.
+# warnings, a smoke run of that binary and a small run of the scale harness with it (bench/scale/smoke.sh); then unit
+# and real-component tests (real libvirt.so.0 test driver, real HTTP, real promtool, and deployment tests that run the
+# published binary). Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -15,6 +16,7 @@ rm -rf publish
 if dotnet publish src/Oie.Host -c Release -r linux-x64 -o publish -warnaserror -nologo 2>&1 | tee "$log"; then
   export OIE_EXPORTER_BINARY="$PWD/publish/openstack_instance_exporter"
   ./scripts/smoke.sh publish/openstack_instance_exporter 2>&1 | tee -a "$log" || status=1
+  bash bench/scale/smoke.sh publish/openstack_instance_exporter 2>&1 | tee -a "$log" || status=1
 else
   echo "Failed!  - AOT publish had warnings or errors" | tee -a "$log"; status=1
 fi

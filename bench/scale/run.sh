@@ -13,6 +13,7 @@
 #                          to dump 1 M entries here, and a dump that outlasts -conntrack.timeout is rejected)
 #   --requests N           scrapes per `ab` run against the exporter (2000), --concurrency C (50)
 #   --peer-requests N      scrapes in the peer's concurrent run (100; each costs it a full libvirt pass)
+#   --bursts N             rounds of --concurrency simultaneous `ab` scrapes, 1 s apart (20)
 #   --scrape-interval D    after the `ab` runs, --concurrency Prometheus-like scrapers (scrapers.py: keep-alive, gzip)
 #                          scrape every D (1s) for --scrape-duration D (30s), with spread, then aligned phases;
 #                          --scrape-duration 0 skips them
@@ -33,7 +34,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$REPO/bench/scale"
-INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL= REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100
+INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL= REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100 BURSTS=20
 SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT="" LIBVIRT=daemon PORT_BASE=19120
 SCRAPE_INTERVAL=1s SCRAPE_DURATION=30s
 PIDS=()
@@ -53,6 +54,7 @@ parse_args() {
       --requests) REQUESTS=$2; shift ;;
       --concurrency) CONCURRENCY=$2; shift ;;
       --peer-requests) PEER_REQUESTS=$2; shift ;;
+      --bursts) BURSTS=$2; shift ;;
       --scrape-interval) SCRAPE_INTERVAL=$2; shift ;;
       --scrape-duration) SCRAPE_DURATION=$2; shift ;;
       --conntrack-source) SOURCE=$2; shift ;;
@@ -232,6 +234,7 @@ scrape_load() {
 # ROUNDS bursts of CONCURRENCY simultaneous scrapes, 1 s apart (scrapers whose schedules line up); writes NAME.json.
 scrape_bursts() {
   local name=$1 pid=$2 url=$3 rounds=$4 concurrency=$5 before after round
+  rm -f "$WORK/$name".*.tsv "$WORK/$name".*.ab.txt   # a longer earlier run's rounds must not count
   before=$(python3 "$HERE/scale.py" cpu "$pid")
   for round in $(seq "$rounds"); do
     "${NS[@]}" ab -q -s 60 -c "$concurrency" -n "$concurrency" -H "Accept-Encoding: gzip" -g "$WORK/$name.$round.tsv" "$url" \
@@ -270,7 +273,7 @@ measure_exporter() {
     scrape_load "$mode-ab-gzip" "$pid" "$url" "$REQUESTS" "$CONCURRENCY" "Accept-Encoding: gzip"
     scrape_load "$mode-ab-plain" "$pid" "$url" "$REQUESTS" "$CONCURRENCY"
     scrape_load "$mode-ab-one" "$pid" "$url" 200 1 "Accept-Encoding: gzip"
-    scrape_bursts "$mode-bursts" "$pid" "$url" 20 "$CONCURRENCY"
+    scrape_bursts "$mode-bursts" "$pid" "$url" "$BURSTS" "$CONCURRENCY"
     if [[ ! "$SCRAPE_DURATION" =~ ^0*(\.0*)?(s|ms)?$ ]]; then
       log "exporter, conntrack $mode: $CONCURRENCY keep-alive scrapers every $SCRAPE_INTERVAL for $SCRAPE_DURATION," \
         "spread, then aligned"

@@ -14,6 +14,8 @@
   bursts CPU_BEFORE CPU_AFTER TSV... p50/p99 over every request of several `ab -g` runs (one burst each)
   driver NODE                        RSS and CPU of opening the libvirt test driver on NODE in this process alone
   report DIR                         the markdown results table from DIR/*.json
+  check DIR                          what a run left in DIR that cannot be right (a missing result, a failed scrape,
+                                     a cycle that did not read every flow); exit 1 if anything, for bench/scale/smoke.sh
 """
 import gzip
 import json
@@ -375,8 +377,51 @@ def report(directory):
     print("\n".join(lines))
 
 
+def problems(directory):
+    """What a finished run's results say went wrong; empty when the run measured what it meant to."""
+    meta = load(directory, "meta")
+    if meta is None:
+        return ["no meta.json"]
+    found = []
+
+    def need(name):
+        result = load(directory, name)
+        if result is None:
+            found.append(f"{name}.json missing")
+        return result or {}
+
+    for mode in meta["modes"]:
+        cycles = need(f"{mode}-cycles")
+        if not cycles.get("conntrack_ok") or cycles.get("entries") != meta["flows"]:
+            found.append(f"{mode}: conntrack read {cycles.get('entries')} of {meta['flows']} flows "
+                         f"(ok: {cycles.get('conntrack_ok')})")
+        if not cycles.get("total_ms_p50"):
+            found.append(f"{mode}: no cycle durations")
+        start = need(f"{mode}-start")
+        if not start.get("first_answer_ms") or not start.get("first_metrics_ms"):
+            found.append(f"{mode}: no first /metrics, or none with instance series")
+        size = need(f"{mode}-sizes")
+        if not 0 < size.get("bytes_gzip", 0) < size.get("bytes_plain", 0):
+            found.append(f"{mode}: bytes per scrape plain {size.get('bytes_plain')} / gzip {size.get('bytes_gzip')}")
+    first = meta["modes"][0]
+    for name in (f"{first}-ab-gzip", f"{first}-ab-plain", f"{first}-ab-one", "peer-ab-gzip", "peer-ab-one"):
+        ab = load(directory, name) if name.startswith("peer") else need(name)
+        if ab is not None and (ab.get("failed", 0) != 0 or not ab.get("requests")):
+            found.append(f"{name}: {ab.get('failed', 0)} failed of {ab.get('requests')}")
+    for phase in ("spread", "aligned"):
+        run = load(directory, f"{first}-scrapers-{phase}")
+        if run is not None and (run["failures"] != 0 or run["count"] == 0):
+            found.append(f"{first}-scrapers-{phase}: {run['failures']} failed of {run['count']}")
+    return found
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
+    if command == "check":
+        found = problems(args[0])
+        for problem in found:
+            print(problem, file=sys.stderr)
+        sys.exit(1 if found else 0)
     if command == "launch":
         url, pidfile, log, rest = args[0], args[1], args[2], args[3:]
         result = launch(url, pidfile, log, rest[1:] if rest and rest[0] == "--" else rest)
