@@ -9,19 +9,21 @@
 #   --instances N          domains in the node file (1000)
 #   --flows N              conntrack entries in the capture (1000000)
 #   --cycles N             collection cycles watched per mode (40)
-#   --interval D           -collection.interval (2s; 5s with --conntrack-source netlink: the kernel alone takes ≈ 2 s
-#                          to dump 1 M entries here, and a dump that outlasts -conntrack.timeout is rejected)
+#   --interval D           -collection.interval (2s; 8s with --conntrack-source kernel: the kernel alone takes ≈ 2 s
+#                          to dump 1 M entries here, the tool ≈ 4 s to print them, and a read that outlasts
+#                          -conntrack.timeout, 80 % of the interval, is rejected)
 #   --requests N           scrapes per `ab` run against the exporter (2000), --concurrency C (50)
 #   --peer-requests N      scrapes in the peer's concurrent run (100; each costs it a full libvirt pass)
 #   --bursts N             rounds of --concurrency simultaneous `ab` scrapes, 1 s apart (20)
 #   --scrape-interval D    after the `ab` runs, --concurrency Prometheus-like scrapers (scrapers.py: keep-alive, gzip)
 #                          scrape every D (1s) for --scrape-duration D (30s), with spread, then aligned phases;
 #                          --scrape-duration 0 skips them
-#   --conntrack-source S   text (default): measure -conntrack.path=capture and -conntrack.command=fake tool;
-#                          netlink: run -conntrack.source=netlink against the kernel table (see --netns)
+#   --conntrack-source S   text (default): measure -conntrack.path=capture (`path`) and -conntrack.command=fake tool
+#                          (`command`); kernel: measure -conntrack.source=netlink (`netlink`) and the seed's default,
+#                          the real conntrack tool (`cli`), both against a kernel table (see --netns)
 #   --netns NS             run the exporter, the feed server and the scrapers inside network namespace NS (whose
-#                          kernel conntrack table the netlink source then reads; fill it e.g. with the shared
-#                          infra's conntrack-bulk.sh); the peer stays in the root namespace. With netlink and no
+#                          kernel conntrack table the kernel sources then read; fill it e.g. with the shared
+#                          infra's conntrack-bulk.sh); the peer stays in the root namespace. With kernel and no
 #                          --netns, the harness makes namespace oie-scale-ct, loads the capture's flows into its
 #                          table (ct_restore.py + conntrack -R, nf_conntrack_max raised for the run) and removes it
 #   --libvirt M            daemon (default): both exporters connect to a private libvirtd serving the test driver
@@ -70,9 +72,9 @@ parse_args() {
     esac
     shift
   done
-  case "$SOURCE" in text|netlink) ;; *) echo "--conntrack-source is text or netlink" >&2; exit 2 ;; esac
+  case "$SOURCE" in text|kernel) ;; *) echo "--conntrack-source is text or kernel" >&2; exit 2 ;; esac
   case "$LIBVIRT" in daemon|driver) ;; *) echo "--libvirt is daemon or driver" >&2; exit 2 ;; esac
-  [ -n "$INTERVAL" ] || { [ "$SOURCE" = netlink ] && INTERVAL=5s || INTERVAL=2s; }
+  [ -n "$INTERVAL" ] || { [ "$SOURCE" = kernel ] && INTERVAL=8s || INTERVAL=2s; }
   [[ ! "$SCRAPE_INTERVAL" =~ ^[0-9.]+$ ]] || SCRAPE_INTERVAL+=s
   [[ ! "$SCRAPE_DURATION" =~ ^[0-9.]+$ ]] || SCRAPE_DURATION+=s
   EXPORTER_PORT=$PORT_BASE FEED_PORT=$((PORT_BASE + 1)) PEER_PORT=$((PORT_BASE + 57))
@@ -179,10 +181,10 @@ EOF
   echo "libvirtd did not answer on $dir/run/libvirt-sock; see $dir/libvirtd.log" >&2; exit 1
 }
 
-# The namespace the exporter runs in. For the netlink source without --netns: a new one whose kernel table holds the
+# The namespace the exporter runs in. For the kernel sources without --netns: a new one whose kernel table holds the
 # capture's flows (the same flows the text modes read; duplicated original tuples, which the kernel refuses, left out).
 enter_netns() {
-  if [ -z "$NETNS" ] && [ "$SOURCE" = netlink ]; then
+  if [ -z "$NETNS" ] && [ "$SOURCE" = kernel ]; then
     NETNS=oie-scale-ct OWN_NETNS=oie-scale-ct
     ip netns del "$NETNS" 2>/dev/null || true
     ip netns add "$NETNS"
@@ -217,6 +219,7 @@ exporter_args() {
     path) args+=(-conntrack.path="$DATA/conntrack.txt") ;;
     command) args+=(-conntrack.command="$FAKE_TOOL") ;;
     netlink) args+=(-conntrack.source=netlink) ;;
+    cli) ;;   # the seed's default: `conntrack -L -o extended -f ipv4` and `-f ipv6`, here in the namespace
   esac
   printf '%s\n' "$EXPORTER" "${args[@]}"
 }
@@ -320,7 +323,7 @@ main() {
   trap cleanup EXIT
   mkdir -p "$WORK"
   RESULTS="$WORK/results"; rm -rf "$RESULTS"; mkdir -p "$RESULTS"
-  if [ "$SOURCE" = netlink ]; then MODES=(netlink); else MODES=(path command); fi
+  if [ "$SOURCE" = kernel ]; then MODES=(netlink cli); else MODES=(path command); fi
   write_meta "$invocation"
   install_deps
   publish

@@ -1,8 +1,9 @@
 #!/bin/bash
 # The scale harness at a size CI can afford, so that it cannot rot between the runs the README quotes: BINARY on a
-# 6-instance node with 3,000 flows, once through the text sources (path, command) and once through netlink (the
-# harness's own namespace filled with the same flows, and the peer), each checked by `scale.py check`: every cycle read
-# every flow, every result is there, no scrape failed. Measures nothing worth quoting. Needs root (namespaces).
+# 6-instance node with 3,000 flows, once through the text sources (path, command) and once through the kernel ones,
+# netlink and the real tool (the harness's own namespace filled with the same flows), with the peer. `scale.py check`
+# fails a run unless every cycle read every flow, every result is there and no scrape failed. Measures nothing worth
+# quoting. Needs root (namespaces).
 #
 # usage: bench/scale/smoke.sh BINARY
 set -euo pipefail
@@ -25,5 +26,5 @@ run() {
   fi
 }
 run text --no-peer
-run netlink --conntrack-source netlink
+run kernel --conntrack-source kernel
 exit $status
