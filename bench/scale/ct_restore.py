@@ -5,7 +5,7 @@ timeout so that nothing expires during a run. The kernel refuses a second entry 
 `conntrack -R` stops at the first refusal, so duplicates (the generator draws ports at random) are left out; the
 kernel sets counters itself, so packets/bytes are not carried over.
 
-usage: ct_restore.py CAPTURE > BATCH   (prints the number of entries written on stderr)"""
+usage: ct_restore.py CAPTURE > BATCH"""
 import sys
 
 TIMEOUT = 86400
@@ -48,7 +48,6 @@ def main():
                 continue
             seen.add(key)
             out.write(text + "\n")
-    print(len(seen), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -190,8 +190,10 @@ enter_netns() {
     ip netns add "$NETNS"
     CONNTRACK_MAX_BEFORE=$(sysctl -n net.netfilter.nf_conntrack_max)
     [ "$CONNTRACK_MAX_BEFORE" -ge $((FLOWS * 5 / 4)) ] || sysctl -qw net.netfilter.nf_conntrack_max=$((FLOWS * 5 / 4))
-    [ -s "$DATA/conntrack-restore.txt" ] ||
-      python3 "$HERE/ct_restore.py" "$DATA/conntrack.txt" > "$DATA/conntrack-restore.txt" 2>/dev/null
+    if [ ! -s "$DATA/conntrack-restore.txt" ]; then   # written whole or not at all: a later run reuses it
+      python3 "$HERE/ct_restore.py" "$DATA/conntrack.txt" > "$DATA/conntrack-restore.txt.new"
+      mv "$DATA/conntrack-restore.txt.new" "$DATA/conntrack-restore.txt"
+    fi
     log "loading $(wc -l < "$DATA/conntrack-restore.txt") flows into namespace $NETNS's conntrack table"
     ip netns exec "$NETNS" conntrack -R "$DATA/conntrack-restore.txt" >&2
   fi
