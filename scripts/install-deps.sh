@@ -6,12 +6,15 @@
 # track connections), socat and iputils-ping (the test's TCP/UDP/ICMP flows, inside its own namespaces only);
 # dpkg-dev (dpkg-shlibdeps, for packaging/deb/build.sh and the .deb test); and for the end-to-end suite
 # (tests/Oie.EndToEnd.Tests, as root): libvirt-daemon-system, qemu-system-x86 and qemu-utils (a real libvirtd and a TCG
-# QEMU guest; the suite starts the daemons itself, no systemd needed).
+# QEMU guest; the suite starts the daemons itself, no systemd needed); and for the conntrack-zone tests
+# (tests/Oie.Zones.Tests, as root): openvswitch-switch, ovn-host and ovn-central (a real ovsdb-server, ovs-vswitchd and
+# OVN chassis the tests start under their own directories) and iptables (iptables-save of Neutron's raw-table zone rules
+# in a network namespace of the test's own).
 # The .NET 10 SDK must already be on PATH.
 set -euo pipefail
 need=()
 for pkg in libvirt0 libvirt-clients prometheus clang zlib1g-dev systemd conntrack iproute2 nftables socat iputils-ping curl procps python3 \
-           dpkg-dev libvirt-daemon-system qemu-system-x86 qemu-utils; do
+           dpkg-dev libvirt-daemon-system qemu-system-x86 qemu-utils openvswitch-switch ovn-host ovn-central iptables; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,0 +1,123 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace Oie.Zones;
+
+/// <summary>What a finished <see cref="BoundedProcess"/> run printed and how it exited.</summary>
+/// <param name="StderrTail">The end of stderr, lines joined with "; " (empty when it said nothing).</param>
+internal readonly record struct BoundedProcessResult(int ExitCode, string Stdout, string StderrTail);
+
+/// <summary>
+/// Runs a program without a shell (argv as given, LC_ALL=C, stdin closed), reads its stdout up to a size limit and
+/// drains stderr keeping the tail. When the deadline passes or stdout grows past the limit, the whole process tree is
+/// killed. The child is always waited for, so no zombie is left behind.
+/// </summary>
+internal static class BoundedProcess
+{
+    /// <summary>How long stderr may stay open after the program exited (a grandchild holding it) before it is left.</summary>
+    private static readonly TimeSpan StderrGrace = TimeSpan.FromMilliseconds(250);
+
+    /// <param name="display">How messages name the command, e.g. <c>`iptables-save -t raw`</c>.</param>
+    /// <param name="started">Told the child's PID once it runs (for tests).</param>
+    public static BoundedProcessResult Run(IReadOnlyList<string> argv, string display, int maxStdoutBytes,
+        CancellationToken deadline, Action<int>? started = null)
+    {
+        if (deadline.IsCancellationRequested)
+            throw new BoundedProcessException(BoundedProcessFailure.TimedOut, $"{display} was not started: the deadline had already passed");
+        using var process = Start(argv, display);
+        started?.Invoke(process.Id);
+        var stderr = StderrTail.DrainAsync(process.StandardError);
+        var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, maxStdoutBytes);
+        var timedOut = false;
+        byte[]? output = null;
+        string stderrText;
+        try
+        {
+            using var onDeadline = deadline.Register(() => timedOut |= Kill(process));
+            stdout.Wait(deadline);
+            output = stdout.Result;
+            if (output is not null)
+                process.WaitForExitAsync(deadline).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            timedOut = true;
+        }
+        catch (AggregateException ex) when (ex.InnerException is IOException io)
+        {
+            throw new BoundedProcessException(BoundedProcessFailure.OutputUnreadable, $"cannot read the output of {display}: {io.Message}", io);
+        }
+        finally
+        {
+            // Whatever happened, the child does not outlive this call: killed if it still runs, and always waited for.
+            if (!process.HasExited)
+                Kill(process);
+            process.WaitForExit();
+            stderrText = StderrTail.Collect(stderr, StderrGrace);
+        }
+        if (timedOut)
+            throw new BoundedProcessException(BoundedProcessFailure.TimedOut, $"{display} did not finish before the deadline and was killed");
+        if (output is null)
+            throw new BoundedProcessException(BoundedProcessFailure.OutputTooLarge,
+                $"{display} printed more than {ByteSize.Format(maxStdoutBytes)} and was killed");
+        return new BoundedProcessResult(process.ExitCode, Encoding.UTF8.GetString(output), stderrText);
+    }
+
+    /// <summary>All of stdout, or null as soon as it exceeds <paramref name="limit"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream stdout, int limit)
+    {
+        using var collected = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await stdout.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            if (collected.Length + read > limit)
+                return null;
+            collected.Write(buffer, 0, read);
+        }
+        return collected.ToArray();
+    }
+
+    private static Process Start(IReadOnlyList<string> argv, string display)
+    {
+        if (argv.Count == 0 || string.IsNullOrEmpty(argv[0]))
+            throw new BoundedProcessException(BoundedProcessFailure.CannotStart, $"cannot run {display}: no program given");
+        var startInfo = new ProcessStartInfo(argv[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        for (var i = 1; i < argv.Count; i++)
+            startInfo.ArgumentList.Add(argv[i]);
+        startInfo.Environment["LC_ALL"] = "C";
+        try
+        {
+            var process = Process.Start(startInfo) ?? throw new InvalidOperationException("no process was started");
+            process.StandardInput.Close();
+            return process;
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
+        {
+            throw new BoundedProcessException(BoundedProcessFailure.CannotStart, $"cannot run {display}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Kills the process and everything it started; false when it had already exited.</summary>
+    private static bool Kill(Process process)
+    {
+        try
+        {
+            if (process.HasExited)
+                return false;
+            process.Kill(entireProcessTree: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            return false;
+        }
+    }
+}
