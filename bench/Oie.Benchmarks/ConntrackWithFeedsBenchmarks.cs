@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Oie.Abstractions;
 using Oie.Conntrack;
-using Oie.Net;
 using Oie.ThreatIntel;
 using Oie.ThreatIntel.Benchmarks;
 
@@ -10,7 +9,8 @@ namespace Oie.Benchmarks;
 
 /// <summary>
 /// The whole conntrack pass with all four feeds on, at realistic sizes (~2k Tor, ~1.5k DROP CIDRs, ~1k ET, a 1M-entry
-/// custom list): parse + attribute + one matcher lookup per remote endpoint of an instance's flow + the contact samples.
+/// custom list): parse + attribute (keeping each attributed entry's remote) + the threat-contact stage's one matcher
+/// lookup per remote + the contact samples.
 /// </summary>
 [MemoryDiagnoser]
 public class ConntrackWithFeedsBenchmarks
@@ -38,25 +38,25 @@ public class ConntrackWithFeedsBenchmarks
     public long ParseAttributeAndMatchAllFeeds_Memory()
     {
         var index = FixedIpIndex.Build(_instances);
-        var slots = new Instance[index.Count];
-        var addresses = new string[index.Count];
-        for (var slot = 0; slot < index.Count; slot++)
-        {
-            slots[slot] = index[slot].Instance;
-            addresses[slot] = index[slot].Key.ToString();
-        }
-        _contacts.BeginCycle(slots, addresses);
-        var attribution = new FlowAttribution(index, new Observer(_contacts));
+        var attribution = new FlowAttribution(index, recordContacts: true);
         ConntrackTableReader.Read(_capture, attribution);
+        var snapshot = new CycleSnapshot
+        {
+            Timestamp = 0,
+            LibvirtAvailable = true,
+            Instances = _instances,
+            Conntrack = new ConntrackTable
+            {
+                Read = ConntrackFamilies.Both,
+                Slots = index.Slots,
+                Counts = attribution.Counts,
+                ContactsV4 = attribution.ContactsV4,
+                ContactsV6 = attribution.ContactsV6,
+            },
+        };
         var writer = new CountingWriter();
-        _contacts.WriteSamples(writer);
+        _contacts.Collect(snapshot, writer);
         return attribution.Flows + writer.Samples;
-    }
-
-    private sealed class Observer(ThreatContacts contacts) : IContactObserver
-    {
-        public void OnContact(int fixedIpSlot, in IpKey remote, FlowDirection direction) =>
-            contacts.OnContact(fixedIpSlot, remote.Family == IpFamily.V6, remote.Value, direction == FlowDirection.Outbound);
     }
 
     private sealed class CountingWriter : ISampleWriter

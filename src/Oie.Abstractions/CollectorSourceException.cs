@@ -7,12 +7,17 @@ namespace Oie.Abstractions;
 /// </summary>
 public sealed class CollectorSourceException : Exception
 {
-    public CollectorSourceException(string source, string message, Exception? inner = null)
+    public CollectorSourceException(string source, string message, Exception? inner = null, bool alreadyReported = false)
         : base(message, inner)
     {
         Source = source;
+        AlreadyReported = alreadyReported;
     }
 
     /// <summary>The error source label, e.g. <c>conntrack</c>.</summary>
     public new string Source { get; }
+
+    /// <summary>The host read that source itself and has already counted and logged the failure (the conntrack table
+    /// is read once for every collector that uses it): the collector's samples are discarded, nothing more.</summary>
+    public bool AlreadyReported { get; }
 }

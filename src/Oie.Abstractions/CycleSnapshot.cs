@@ -12,6 +12,10 @@ public sealed class CycleSnapshot
 
     /// <summary>The active domains of this cycle, in listing order.</summary>
     public required IReadOnlyList<Instance> Instances { get; init; }
+
+    /// <summary>This cycle's conntrack table, read and attributed to <see cref="Instances"/>' fixed IPs before the
+    /// collectors run; null when nothing enabled needs it (no conntrack collector, no threat feed).</summary>
+    public ConntrackTable? Conntrack { get; init; }
 }
 
 /// <summary>One active domain: its (cached) facts and this cycle's counters.</summary>

@@ -173,6 +173,15 @@ public static class FlagParsers
         }
     }
 
+    /// <summary>A command line run without a shell: split on whitespace, naming at least the program.</summary>
+    /// <param name="program">The program's name, e.g. <c>conntrack</c>.</param>
+    /// <param name="example">What to suggest when it is empty, e.g. <c>conntrack or "ip netns exec NS conntrack"</c>.</param>
+    public static FlagParser<string[]> Command(string program, string example) => (string text, out string[] argv) =>
+    {
+        argv = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return argv.Length > 0 ? null : $"must name the {program} program, e.g. {example}";
+    };
+
     public static string? Int(string text, out int value) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) ? null : "parse error";
 

@@ -1,10 +1,10 @@
 namespace Oie.Abstractions;
 
 /// <summary>
-/// Turns one cycle's snapshot into samples. A collector derived from libvirt does no I/O: everything it needs is in the
-/// snapshot, so it is a pure function of (snapshot, its own state) that tests drive with hand-made snapshots. A collector
-/// that owns another source (conntrack) reads it here, once per cycle, within a deadline shorter than the interval, and
-/// throws <see cref="CollectorSourceException"/> when that source fails.
+/// Turns one cycle's snapshot into samples. A collector does no I/O: everything it needs (libvirt's answers, the
+/// conntrack table) is in the snapshot, so it is a pure function of (snapshot, its own state) that tests drive with
+/// hand-made snapshots. When the snapshot says its input could not be read this cycle, it throws
+/// <see cref="CollectorSourceException"/>.
 /// </summary>
 public interface ICollector
 {
@@ -13,6 +13,9 @@ public interface ICollector
 
     void Collect(CycleSnapshot snapshot, ISampleWriter writer);
 }
+
+/// <summary>A collector that reads <see cref="CycleSnapshot.Conntrack"/>: the host reads the table in the cycles it runs.</summary>
+public interface IConntrackConsumer;
 
 /// <summary>
 /// Implemented by every collector type listed in plugins.json. The generated registry calls <see cref="Setup"/> once,
@@ -30,17 +33,13 @@ public delegate ICollector CollectorFactory(PluginContext context);
 public sealed class PluginContext(
     Microsoft.Extensions.Logging.ILoggerFactory loggerFactory,
     TimeProvider timeProvider,
-    TimeSpan? collectionInterval = null,
-    IContactAnalysis? contactAnalysis = null)
+    TimeSpan? collectionInterval = null)
 {
     public Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory { get; } = loggerFactory;
     public TimeProvider TimeProvider { get; } = timeProvider;
 
     /// <summary><c>-collection.interval</c>: a collector's own deadlines must stay below it.</summary>
     public TimeSpan CollectionInterval { get; } = collectionInterval ?? TimeSpan.FromSeconds(10);
-
-    /// <summary>The enabled threat feeds' matching, when any feed is enabled; the conntrack collector feeds it.</summary>
-    public IContactAnalysis? ContactAnalysis { get; } = contactAnalysis;
 }
 
 /// <summary>One plugins.json entry as the generator wires it.</summary>

@@ -47,4 +47,6 @@ public sealed record DiskFacts(string Target, string Type, string Uuid);
 
 /// <param name="Address">As written in the metadata.</param>
 /// <param name="Version">4 or 6.</param>
-public readonly record struct FixedIp(string Address, int Version);
+/// <param name="PortId">The Neutron port it belongs to (<c>nova:port uuid</c>), lower-case; empty when unknown. The
+/// node's Neutron backend names that port's conntrack zone.</param>
+public readonly record struct FixedIp(string Address, int Version, string PortId = "");

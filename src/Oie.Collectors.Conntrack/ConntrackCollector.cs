@@ -1,21 +1,19 @@
-using Microsoft.Extensions.Logging;
 using Oie.Abstractions;
-using Oie.Conntrack;
 using Oie.Net;
 
 namespace Oie.Collectors.Conntrack;
 
 /// <summary>
-/// Reads the host conntrack table once per cycle (the tool, a ctnetlink dump, or <c>-conntrack.path</c>) and walks it once: every entry
-/// whose original source or destination is a fixed IP of an instance counts for that IP. Exports
-/// <c>oie_conntrack_ip_total</c> for the fixed IPs with at least <c>-conntrack.min</c> entries, and the table's fill.
+/// Exports the cycle's conntrack table as the host read and attributed it: <c>oie_conntrack_ip_total</c> for the
+/// fixed IPs with at least <c>-conntrack.min</c> entries, and the table's fill. No I/O: the table is in the snapshot.
 /// </summary>
 /// <remarks>
 /// When libvirt is unavailable there are no instances to attribute to, so no <c>oie_conntrack_ip_total</c> is written;
-/// the table is still read and the host-wide samples still exported, because a full table drops packets on every
-/// instance whether or not libvirt answers (and a broken tool is reported either way).
+/// the host-wide samples still are, because a full table drops packets on every instance whether or not libvirt
+/// answers. When one family's listing failed, that family's fixed IPs are left out and the host-wide samples cover the
+/// family that was read; when nothing could be read, the collector fails this cycle (the host reported why).
 /// </remarks>
-public sealed class ConntrackCollector : ICollector, ICollectorPlugin
+public sealed class ConntrackCollector : ICollector, ICollectorPlugin, IConntrackConsumer
 {
     private static readonly MetricFamily IpTotal = new("oie_conntrack_ip_total", "Conntrack entries matched to this fixed IP",
         MetricType.Gauge, "domain", "instance_uuid", "ip", "family", "project_uuid", "user_uuid");
@@ -28,143 +26,46 @@ public sealed class ConntrackCollector : ICollector, ICollectorPlugin
 
     private static readonly MetricFamily[] AllFamilies = [IpTotal, Entries, Max, Malformed];
 
-    private readonly ConntrackOptions _options;
-    private readonly IConntrackSource _source;
-    private readonly ConntrackMaxFile _maxFile;
-    private readonly Func<FixedIpIndex, IContactObserver?>? _contactObservers;
-    private readonly IContactAnalysis? _contactAnalysis;
-    private readonly IReadOnlyList<MetricFamily> _families;
-    private readonly ILogger _logger;
-    private string? _lastMaxError;
-    private (int Invalid, int Duplicate) _lastIndexProblems;
-
-    /// <param name="options">Resolved settings (<see cref="Setup"/> builds them from the flags).</param>
-    /// <param name="context">The host's context (logging).</param>
-    /// <param name="contactObservers">
-    /// The seam for the threat matchers: called once per cycle with that cycle's fixed-IP index; the observer it returns
-    /// is handed every flow's remote endpoint during the same single pass over the table.
-    /// </param>
-    public ConntrackCollector(ConntrackOptions options, PluginContext context, Func<FixedIpIndex, IContactObserver?>? contactObservers = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(context);
-        if (options.Timeout <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(options), "the conntrack timeout must be greater than zero");
-        _options = options;
-        _source = SourceFor(options);
-        _maxFile = new ConntrackMaxFile(options.MaxPath);
-        _contactObservers = contactObservers;
-        _contactAnalysis = context.ContactAnalysis;
-        _families = _contactAnalysis is null ? AllFamilies : [.. AllFamilies, .. _contactAnalysis.Families];
-        _logger = context.LoggerFactory.CreateLogger<ConntrackCollector>();
-        Log.Reading(_logger, Describe(options), GoDuration.Format(options.Timeout));
-    }
-
-    /// <summary>-conntrack.path, when given, takes the tool's place; otherwise -conntrack.source decides.</summary>
-    private static IConntrackSource SourceFor(ConntrackOptions options) =>
-        options.ReadsFile ? new FileConntrackSource(options.Path, options.Timeout)
-        : options.Source == ConntrackSourceKind.Netlink ? new NetlinkConntrackSource(options.Netns, options.Timeout)
-        : new ToolConntrackSource(options.Command, options.Timeout);
-
-    private static string Describe(ConntrackOptions options) =>
-        options.ReadsFile ? "-conntrack.path=" + options.Path
-        : options.Source == ConntrackSourceKind.Netlink ? new NetlinkConntrackSource(options.Netns, options.Timeout).Display
-        : string.Join(' ', options.Command);
+    /// <param name="min"><c>-conntrack.min</c>: a fixed IP is exported when at least this many entries match it.</param>
+    public ConntrackCollector(int min = 20) => Min = min;
 
     public static CollectorFactory Setup(FlagSet flags)
     {
-        var conntrackFlags = new ConntrackFlags(flags);
-        return context => new ConntrackCollector(conntrackFlags.Resolve(context.CollectionInterval), context);
+        var min = flags.Int("conntrack.min", 20, "Minimum conntrack flows per fixed IP for oie_conntrack_ip_total.");
+        return _ => new ConntrackCollector(min.Value);
     }
 
-    public ConntrackOptions Options => _options;
+    public int Min { get; }
 
-    /// <summary>This collector's families, plus the contact metrics of the enabled threat feeds.</summary>
-    public IReadOnlyList<MetricFamily> Families => _families;
+    public IReadOnlyList<MetricFamily> Families => AllFamilies;
 
     public void Collect(CycleSnapshot snapshot, ISampleWriter writer)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(writer);
-        var index = FixedIpIndex.Build(snapshot.LibvirtAvailable ? snapshot.Instances : []);
-        ReportIndexProblems(index);
-        var attribution = new FlowAttribution(index, ContactObserverFor(index));
+        var table = snapshot.Conntrack ?? throw new InvalidOperationException("the host did not read the conntrack table this cycle");
+        if (table.IsFailed)
+            throw new CollectorSourceException("conntrack", string.Join("; ", table.Errors), alreadyReported: true);
 
-        ConntrackReadResult read;
-        // The deadline bounds real I/O (a process, a file), so it runs on the system clock.
-        using (var deadline = new CancellationTokenSource(_options.Timeout))
-            read = _source.Read(attribution, deadline.Token);
-
-        // Only after the whole table was read: a failed read throws before anything is written.
-        WriteIpTotals(index, attribution.Counts, writer);
-        writer.WriteHostSample(Entries, read.Flows);
-        if (ReadMax() is { } max)
+        if (snapshot.LibvirtAvailable)
+            WriteIpTotals(table, writer);
+        writer.WriteHostSample(Entries, table.Entries);
+        if (table.Max is { } max)
             writer.WriteHostSample(Max, max);
-        writer.WriteHostSample(Malformed, read.Malformed);
-        _contactAnalysis?.WriteSamples(writer);
+        writer.WriteHostSample(Malformed, table.Malformed);
     }
 
-    /// <summary>Who sees each flow's remote endpoint during the pass: the threat feeds' analysis and/or a test seam.</summary>
-    private IContactObserver? ContactObserverFor(FixedIpIndex index)
+    private void WriteIpTotals(ConntrackTable table, ISampleWriter writer)
     {
-        var seam = _contactObservers?.Invoke(index);
-        if (_contactAnalysis is null)
-            return seam;
-        var instances = new Instance[index.Count];
-        var addresses = new string[index.Count];
-        for (var slot = 0; slot < index.Count; slot++)
+        for (var slot = 0; slot < table.Slots.Count; slot++)
         {
-            instances[slot] = index[slot].Instance;
-            addresses[slot] = index[slot].Key.ToString();
-        }
-        _contactAnalysis.BeginCycle(instances, addresses);
-        var analysis = new ContactAnalysisObserver(_contactAnalysis);
-        return seam is null ? analysis : new BothObservers(analysis, seam);
-    }
-
-    private sealed class ContactAnalysisObserver(IContactAnalysis analysis) : IContactObserver
-    {
-        public void OnContact(int fixedIpSlot, in IpKey remote, FlowDirection direction) =>
-            analysis.OnContact(fixedIpSlot, remote.Family == IpFamily.V6, remote.Value, direction == FlowDirection.Outbound);
-    }
-
-    private sealed class BothObservers(IContactObserver first, IContactObserver second) : IContactObserver
-    {
-        public void OnContact(int fixedIpSlot, in IpKey remote, FlowDirection direction)
-        {
-            first.OnContact(fixedIpSlot, remote, direction);
-            second.OnContact(fixedIpSlot, remote, direction);
-        }
-    }
-
-    private void WriteIpTotals(FixedIpIndex index, ReadOnlySpan<int> counts, ISampleWriter writer)
-    {
-        for (var slot = 0; slot < counts.Length; slot++)
-        {
-            if (counts[slot] < _options.Min)
+            var entry = table.Slots[slot];
+            if (table.Counts[slot] < Min || !table.HasRead(entry.Address.Family))
                 continue;
-            var entry = index[slot];
             var facts = entry.Instance.Facts;
-            var family = entry.Key.Family == IpFamily.V4 ? "ipv4" : "ipv6";
-            writer.Write(IpTotal, entry.Instance, counts[slot],
-                facts.Domain, facts.InstanceUuid, entry.Key.ToString(), family, facts.ProjectUuid, facts.UserUuid);
+            var family = entry.Address.Family == IpFamily.V4 ? "ipv4" : "ipv6";
+            writer.Write(IpTotal, entry.Instance, table.Counts[slot],
+                facts.Domain, facts.InstanceUuid, entry.Address.ToString(), family, facts.ProjectUuid, facts.UserUuid);
         }
-    }
-
-    private long? ReadMax()
-    {
-        var max = _maxFile.TryRead(out var error);
-        if (error is not null && error != _lastMaxError)
-            Log.MaxUnreadable(_logger, error);
-        _lastMaxError = error;
-        return max;
-    }
-
-    private void ReportIndexProblems(FixedIpIndex index)
-    {
-        var problems = (index.InvalidAddresses, index.DuplicateAddresses);
-        if (problems != _lastIndexProblems && (problems.InvalidAddresses > 0 || problems.DuplicateAddresses > 0))
-            Log.IndexProblems(_logger, problems.InvalidAddresses, problems.DuplicateAddresses);
-        _lastIndexProblems = problems;
     }
 }

@@ -13,8 +13,10 @@ public enum ConntrackLineKind : byte
 
 /// <summary>
 /// Parses one line of <c>conntrack -L [-o extended]</c> or <c>/proc/net/nf_conntrack</c>:
-/// <c>[l3name l3num] l4name l4num timeout ... src=A dst=B ...</c>. Only the header and the first src=/dst= pair are
-/// read; everything after (the reply tuple, flags, counters, mark=, zone=, labels=, ...) is never scanned.
+/// <c>[l3name l3num] l4name l4num timeout ... src=A dst=B ...</c>. Only the header, the first src=/dst= pair and the
+/// zone are read; the reply tuple, flags, counters, mark=, labels=, ... are never parsed. The zone is <c>zone=N</c>
+/// (printed near the end of the line: by the tool only when N is not 0, by /proc always) or, for a zone set for the
+/// original direction only, <c>zone-orig=N</c> after the original tuple.
 /// </summary>
 public static class ConntrackLineParser
 {
@@ -41,14 +43,61 @@ public static class ConntrackLineParser
         }
 
         ReadOnlySpan<byte> rest = line[afterHeader..];
-        if (!TryReadField(ref rest, " src="u8, out IpKey source) || !TryReadField(ref rest, " dst="u8, out IpKey destination) ||
-            source.Family != destination.Family || (expected != 0 && source.Family != expected))
+        if (!TryReadOriginalTuple(ref rest, out IpKey source, out IpKey destination) ||
+            source.Family != destination.Family || (expected != 0 && source.Family != expected) ||
+            !TryReadZone(rest, out ushort zone))
         {
             return ConntrackLineKind.Malformed;
         }
 
-        flow = new ConntrackFlow(source, destination, protocol);
+        flow = new ConntrackFlow(source, destination, protocol, zone);
         return ConntrackLineKind.Flow;
+    }
+
+    /// <summary>The zone after the original tuple: false when a zone field is there but is not a number 0–65535.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadZone(ReadOnlySpan<byte> rest, out ushort zone)
+    {
+        // Searched from the end: zone= comes after the counters, flags, mark and secctx, just before use=.
+        int at = rest.LastIndexOf(" zone="u8);
+        if (at >= 0)
+        {
+            return TryParseZone(rest[(at + 6)..], out zone);
+        }
+
+        at = rest.IndexOf(" zone-orig="u8);
+        if (at >= 0)
+        {
+            return TryParseZone(rest[(at + 11)..], out zone);
+        }
+
+        zone = 0;
+        return true;
+    }
+
+    private static bool TryParseZone(ReadOnlySpan<byte> value, out ushort zone)
+    {
+        zone = 0;
+        uint number = 0;
+        int i = 0;
+        for (; i < value.Length && value[i] != (byte)' '; i++)
+        {
+            uint digit = (uint)(value[i] - '0');
+            if (digit > 9 || i == 5)
+            {
+                return false;
+            }
+
+            number = (number * 10) + digit;
+        }
+
+        if (i == 0 || number > ushort.MaxValue)
+        {
+            return false;
+        }
+
+        zone = (ushort)number;
+        return true;
     }
 
     /// <summary>
@@ -145,18 +194,36 @@ public static class ConntrackLineParser
         return TryParseByte(protocolNumber, out protocol) ? ConntrackLineKind.Flow : ConntrackLineKind.Malformed;
     }
 
-    /// <summary>Finds the next <paramref name="name"/> (" src=") and parses its value up to the next space.</summary>
+    /// <summary>
+    /// The original tuple's <c>src=A dst=B</c>: the line's first <c>src=</c>, with no <c>dst=</c> before it, and
+    /// <c>dst=</c> as the very next token. A line whose original tuple lacks either is malformed; its reply tuple's
+    /// addresses are never taken for the original's.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryReadField(ref ReadOnlySpan<byte> rest, ReadOnlySpan<byte> name, out IpKey key)
+    private static bool TryReadOriginalTuple(ref ReadOnlySpan<byte> rest, out IpKey source, out IpKey destination)
     {
-        int at = Near(rest, name);
-        if (at < 0)
+        destination = default;
+        int at = Near(rest, " src="u8);
+        if (at < 0 || rest[..at].IndexOf(" dst="u8) >= 0 || !TryReadValue(ref rest, at + 5, out source))
         {
-            key = default;
+            source = default;
             return false;
         }
 
-        rest = rest[(at + name.Length)..];
+        int blanks = 0;
+        while (blanks < rest.Length && IsBlank(rest[blanks]))
+        {
+            blanks++;
+        }
+
+        return blanks > 0 && rest[blanks..].StartsWith("dst="u8) && TryReadValue(ref rest, blanks + 4, out destination);
+    }
+
+    /// <summary>Parses the address that starts at <paramref name="start"/> and runs to the next space.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadValue(ref ReadOnlySpan<byte> rest, int start, out IpKey key)
+    {
+        rest = rest[start..];
         int end = rest.IndexOf((byte)' ');
         if (end < 0)
         {
@@ -168,8 +235,8 @@ public static class ConntrackLineParser
         return ok;
     }
 
-    /// <summary>dst= directly follows src=, and src= follows the header after at most a timeout and a state: look
-    /// at the next three tokens before searching the whole line.</summary>
+    /// <summary>src= follows the header after at most a timeout and a state: look at the next three tokens before
+    /// searching the whole line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Near(ReadOnlySpan<byte> rest, ReadOnlySpan<byte> name)
     {

@@ -1,56 +1,175 @@
+using System.Runtime.CompilerServices;
+using Oie.Abstractions;
 using Oie.Net;
 
 namespace Oie.Conntrack;
 
 /// <summary>
-/// The one pass over a cycle's flows: a flow counts for a fixed IP when that IP is its original source (outbound) or
-/// original destination (inbound); a flow between two fixed IPs counts for both. O(1) per flow.
+/// The one pass over a cycle's entries. An entry counts for a fixed IP that is its original source (outbound) or
+/// original destination (inbound); an entry between two fixed IPs counts for both. Zones decide between instances
+/// that claim the same address: an entry in a zone the node's backend assigned counts only for the claimant whose
+/// port has that zone (none when the zone is another port's or a router's); an entry in zone 0 or in a zone the
+/// backend does not know falls back to the address and counts for every claimant, and the address is reported as
+/// ambiguous. O(1) per entry, nothing allocated per entry (the contact buffers grow by doubling).
 /// </summary>
 public sealed class FlowAttribution : IFlowSink
 {
     private readonly FixedIpIndex _index;
-    private readonly IContactObserver? _observer;
     private readonly int[] _counts;
+    private readonly bool[] _ambiguous; // by head slot: counted for several claimants this cycle
+    private readonly bool _recordContacts;
+    private ContactV4[] _v4;
+    private ContactV6[] _v6;
+    private int _v4Count;
+    private int _v6Count;
     private long _flows;
 
-    public FlowAttribution(FixedIpIndex index, IContactObserver? observer = null)
+    /// <param name="recordContacts">Keep every attributed entry's remote endpoint (for the threat feeds).</param>
+    /// <param name="expectedV4">Initial room for IPv4 contacts (last cycle's count is a good guess).</param>
+    /// <param name="expectedV6">The same for IPv6.</param>
+    public FlowAttribution(FixedIpIndex index, bool recordContacts = false, int expectedV4 = 0, int expectedV6 = 0)
     {
         ArgumentNullException.ThrowIfNull(index);
         _index = index;
-        _observer = observer;
         _counts = new int[index.Count];
+        _ambiguous = new bool[index.Count];
+        _recordContacts = recordContacts;
+        _v4 = recordContacts ? new ContactV4[Math.Max(16, expectedV4)] : [];
+        _v6 = recordContacts ? new ContactV6[Math.Max(16, expectedV6)] : [];
     }
 
     public FixedIpIndex Index => _index;
 
-    /// <summary>Flows matched to each slot of the index.</summary>
-    public ReadOnlySpan<int> Counts => _counts;
+    /// <summary>Entries attributed to each slot of the index.</summary>
+    public int[] Counts => _counts;
 
-    /// <summary>Every flow seen, matched or not.</summary>
+    /// <summary>Every entry seen, matched or not.</summary>
     public long Flows => _flows;
 
-    /// <remarks>A flow whose source and destination are the same fixed IP counts once for it, as outbound.</remarks>
+    public ReadOnlyMemory<ContactV4> ContactsV4 => _v4.AsMemory(0, _v4Count);
+
+    public ReadOnlyMemory<ContactV6> ContactsV6 => _v6.AsMemory(0, _v6Count);
+
+    /// <remarks>An entry whose source and destination are the same address counts once for it, as outbound.</remarks>
     public void OnFlow(in ConntrackFlow flow)
     {
         _flows++;
-        int source = -1;
-        if (_index.TryFind(flow.Source, out source))
+        Side(flow.Source, flow.Destination, flow.Zone, outbound: true);
+        if (!flow.Source.Equals(flow.Destination))
         {
-            _counts[source]++;
-            _observer?.OnContact(source, flow.Destination, FlowDirection.Outbound);
-        }
-
-        if (_index.TryFind(flow.Destination, out int destination) && destination != source)
-        {
-            _counts[destination]++;
-            _observer?.OnContact(destination, flow.Source, FlowDirection.Inbound);
+            Side(flow.Destination, flow.Source, flow.Zone, outbound: false);
         }
     }
 
-    /// <summary>Zeroes the counts so the same instance can attribute another read against the same index.</summary>
+    /// <summary>Addresses whose entries were counted for several claimants this cycle, or whose claimants no zone
+    /// tells apart, with their claimants' slots, in slot order.</summary>
+    public IReadOnlyList<AmbiguousFixedIp> Ambiguous()
+    {
+        var heads = new SortedSet<int>(_index.Ambiguous);
+        for (int slot = 0; slot < _ambiguous.Length; slot++)
+        {
+            if (_ambiguous[slot])
+            {
+                heads.Add(slot);
+            }
+        }
+
+        var result = new List<AmbiguousFixedIp>(heads.Count);
+        foreach (int head in heads)
+        {
+            var claimants = new List<int>();
+            for (int s = head; s >= 0; s = _index.NextClaimant(s))
+            {
+                claimants.Add(s);
+            }
+
+            result.Add(new AmbiguousFixedIp(_index[head].Address, claimants));
+        }
+
+        return result;
+    }
+
+    /// <summary>Zeroes the counts and contacts so the same instance can attribute another read against the same index.</summary>
     public void Reset()
     {
         Array.Clear(_counts);
+        Array.Clear(_ambiguous);
+        _v4Count = 0;
+        _v6Count = 0;
         _flows = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Side(in IpKey local, in IpKey remote, ushort zone, bool outbound)
+    {
+        if (!_index.TryFind(local, out int head))
+        {
+            return;
+        }
+
+        if (_index.IsKnownZone(zone))
+        {
+            int slot = _index.FindInZone(zone, local);
+            if (slot >= 0)
+            {
+                Attribute(slot, remote, outbound);
+                return;
+            }
+
+            if (slot == FixedIpIndex.NotInZone)
+            {
+                return; // the zone belongs to another port (or a router): not this address's entry
+            }
+        }
+
+        Attribute(head, remote, outbound);
+        int next = _index.NextClaimant(head);
+        if (next >= 0)
+        {
+            AttributeToEveryClaimant(head, next, remote, outbound);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AttributeToEveryClaimant(int head, int next, in IpKey remote, bool outbound)
+    {
+        _ambiguous[head] = true;
+        for (int s = next; s >= 0; s = _index.NextClaimant(s))
+        {
+            Attribute(s, remote, outbound);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Attribute(int slot, in IpKey remote, bool outbound)
+    {
+        _counts[slot]++;
+        if (_recordContacts)
+        {
+            Record(slot, remote, outbound);
+        }
+    }
+
+    private void Record(int slot, in IpKey remote, bool outbound)
+    {
+        if (remote.IsV4)
+        {
+            if (_v4Count == _v4.Length)
+            {
+                Array.Resize(ref _v4, _v4.Length * 2);
+            }
+
+            _v4[_v4Count++] = new ContactV4((uint)remote.Value, slot, outbound);
+        }
+        else
+        {
+            if (_v6Count == _v6.Length)
+            {
+                Array.Resize(ref _v6, _v6.Length * 2);
+            }
+
+            UInt128 value = remote.Value;
+            _v6[_v6Count++] = new ContactV6((ulong)(value >> 64), (ulong)value, slot, outbound);
+        }
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Oie.Abstractions;
+using Oie.Conntrack.Reading;
 using Oie.Host.Collection;
 using Oie.Host.CommandLine;
 using Oie.Host.Exposition;
@@ -43,13 +44,13 @@ internal static class ExporterApp
 
         var services = builder.Services;
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
-        services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames));
+        services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames, readsConntrack: true));
         services.AddSingleton(_ => new ScrapeLimiter(flags.MaxRequests.Value));
         feeds ??= commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
         if (feeds.Count > 0)
             AddThreatIntel(services, feeds, commandLine.Feeds!, time);
-        services.AddSingleton(sp => commandLine.CreateCollectors(new PluginContext(
-            sp.GetRequiredService<ILoggerFactory>(), time, flags.CollectionInterval.Value, sp.GetService<ThreatIntel.ThreatIntel>()?.CreateContacts())));
+        services.AddSingleton(sp => CreateCollectors(commandLine, sp, time));
+        services.AddSingleton(sp => CreateConntrackStage(commandLine, sp, time));
         services.AddSingleton(sp => new FamilyTable(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Collector.Families)));
         services.AddSingleton(sp => new ExpositionStore(
             sp.GetRequiredService<FamilyTable>(),
@@ -61,6 +62,7 @@ internal static class ExporterApp
         var libvirtTimeout = flags.ResolveLibvirtTimeout();
         services.AddSingleton(sp => new CollectionCycle(
             new LibvirtReadDeadline(sp.GetRequiredService<LibvirtInstanceSource>(), libvirtTimeout, time),
+            sp.GetRequiredService<ConntrackStageSlot>().Stage,
             sp.GetRequiredService<IReadOnlyList<NamedCollector>>(),
             sp.GetRequiredService<FamilyTable>(), sp.GetRequiredService<ExpositionStore>(), sp.GetRequiredService<SelfMetrics>(),
             time, sp.GetRequiredService<ILogger<CollectionCycle>>()));
@@ -79,6 +81,43 @@ internal static class ExporterApp
         ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>(),
             app.Services.GetRequiredService<ScrapeLimiter>(), logLevel);
         return app;
+    }
+
+    /// <summary>The name the threat-contact stage runs under (collector metrics, logs): it is not a plugin.</summary>
+    public const string ContactsCollectorName = "threat_contacts";
+
+    /// <summary>The plugins switched on, then the threat-contact stage when a feed is enabled.</summary>
+    private static IReadOnlyList<NamedCollector> CreateCollectors(ExporterCommandLine commandLine, IServiceProvider services, TimeProvider time)
+    {
+        var collectors = commandLine.CreateCollectors(new PluginContext(
+            services.GetRequiredService<ILoggerFactory>(), time, commandLine.Host.CollectionInterval.Value)).ToList();
+        if (services.GetService<ThreatIntel.ThreatIntel>() is { } threatIntel)
+            collectors.Add(new NamedCollector(ContactsCollectorName, threatIntel.CreateContacts()));
+        return collectors;
+    }
+
+    /// <summary>The conntrack table (and zone map) are read when a collector uses them: the conntrack collector, or
+    /// the threat contacts, which read the table even with -collector.conntrack=false.</summary>
+    private static ConntrackStageSlot CreateConntrackStage(ExporterCommandLine commandLine, IServiceProvider services, TimeProvider time)
+    {
+        var collectors = services.GetRequiredService<IReadOnlyList<NamedCollector>>();
+        if (!collectors.Any(c => c.Collector is IConntrackConsumer))
+            return new ConntrackStageSlot(null);
+        var interval = commandLine.Host.CollectionInterval.Value;
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        var self = services.GetRequiredService<SelfMetrics>();
+        var reader = new ConntrackReader(commandLine.ConntrackSource.Resolve(interval), loggers.CreateLogger<ConntrackReader>());
+        var zoneSource = commandLine.Zones.CreateSource(time);
+        var zones = zoneSource is null ? null
+            : new ZoneStage(zoneSource, ZoneStage.DeadlineFor(interval), self, loggers.CreateLogger<ZoneStage>());
+        var recordContacts = collectors.Any(c => c.Collector is ThreatContacts);
+        return new ConntrackStageSlot(new ConntrackStage(reader, zones, recordContacts, self, time, loggers.CreateLogger<ConntrackStage>()));
+    }
+
+    /// <summary>The cycle's conntrack stage, or none; disposed with the app (the zone map keeps an OVSDB connection).</summary>
+    private sealed record ConntrackStageSlot(ConntrackStage? Stage) : IDisposable
+    {
+        public void Dispose() => Stage?.Dispose();
     }
 
     /// <summary>The enabled feeds' refreshers (hosted services) and the shared matcher the conntrack pass consults.</summary>

@@ -90,8 +90,12 @@ public static class DomainXmlParser
             flavorVcpus = ParsePositiveInt(vcpus.Value, $"domain {facts.Domain}: nova:vcpus");
 
         var ips = ImmutableArray.CreateBuilder<FixedIp>();
-        foreach (var ip in instance.Element(nova + "ports")?.Elements(nova + "port").Elements(nova + "ip") ?? [])
-            ips.Add(ParseFixedIp(ip, facts.Domain));
+        foreach (var port in instance.Element(nova + "ports")?.Elements(nova + "port") ?? [])
+        {
+            var portId = port.Attribute("uuid")?.Value.Trim().ToLowerInvariant() ?? "";
+            foreach (var ip in port.Elements(nova + "ip"))
+                ips.Add(ParseFixedIp(ip, facts.Domain) with { PortId = portId });
+        }
 
         return facts with
         {

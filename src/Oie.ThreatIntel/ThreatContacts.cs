@@ -7,13 +7,13 @@ using Oie.Net;
 namespace Oie.ThreatIntel;
 
 /// <summary>
-/// One collection cycle's threat-intel contacts. The conntrack pass reports each flow's remote endpoint with
-/// <see cref="OnContact"/>; the matcher's mask for it is ORed into the instance's hit mask (no allocation, one lookup).
-/// <see cref="WriteSamples"/> then writes, per instance with a hit, a 1 for each feed that listed a contacted address —
-/// never a 0. Hits are logged, at most once per instance and feed per <c>logInterval</c>, with the count of the hits
-/// suppressed in between. Not thread-safe: one cycle at a time, from one thread.
+/// The threat-contact stage: runs after the conntrack table is read, over the remote endpoint of every entry the
+/// cycle attributed to an instance's fixed IP (<see cref="ConntrackTable.ContactsV4"/>/<see cref="ConntrackTable.ContactsV6"/>),
+/// one matcher lookup each, no allocation per contact. Writes, per instance with a hit, a 1 for each feed that listed
+/// a contacted address — never a 0. Hits are logged, at most once per instance and feed per <c>logInterval</c>, with
+/// the count of the hits suppressed in between. Not thread-safe: one cycle at a time, from one thread.
 /// </summary>
-public sealed partial class ThreatContacts : IContactAnalysis
+public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
 {
     private readonly FeedMatcherHolder _holder;
     private readonly IReadOnlyList<MetricFamily> _families;
@@ -22,11 +22,7 @@ public sealed partial class ThreatContacts : IContactAnalysis
     private readonly ILogger _logger;
     private readonly TimeSpan _logInterval;
     private readonly Dictionary<(string InstanceUuid, int Bit), HitLog> _hitLogs = [];
-    private FeedMatcher _matcher = FeedMatcher.Empty;
-    private IReadOnlyList<Instance> _slots = [];
-    private IReadOnlyList<string> _slotAddresses = [];
     private uint[] _masks = [];
-    private bool _anyHit;
 
     /// <param name="families">The contact family of each feed bit (see <see cref="ContactFamilies.For"/>).</param>
     /// <param name="feedNames">The name of each feed bit, for the log.</param>
@@ -45,75 +41,78 @@ public sealed partial class ThreatContacts : IContactAnalysis
 
     public IReadOnlyList<MetricFamily> Families => _families;
 
-    /// <summary>Starts a cycle: takes the matcher in force and clears every slot's hits.</summary>
-    /// <param name="slotInstances">The instance of each slot that <see cref="OnContact"/> will name; several slots
-    /// (e.g. one per fixed IP) may share an instance.</param>
-    /// <param name="slotAddresses">The local address of each slot, for the hit log (empty when unknown).</param>
-    public void BeginCycle(IReadOnlyList<Instance> slotInstances, IReadOnlyList<string> slotAddresses)
+    public void Collect(CycleSnapshot snapshot, ISampleWriter writer)
     {
-        _matcher = _holder.Current;
-        _slots = slotInstances;
-        _slotAddresses = slotAddresses;
-        if (_masks.Length < slotInstances.Count)
-            _masks = new uint[slotInstances.Count];
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(writer);
+        var table = snapshot.Conntrack ?? throw new InvalidOperationException("the host did not read the conntrack table this cycle");
+        if (table.IsFailed)
+            throw new CollectorSourceException("conntrack", string.Join("; ", table.Errors), alreadyReported: true);
+
+        var matcher = _holder.Current;
+        if (_masks.Length < table.Slots.Count)
+            _masks = new uint[table.Slots.Count];
         else
-            Array.Clear(_masks, 0, slotInstances.Count);
-        _anyHit = false;
-    }
-
-    /// <param name="instanceSlot">Index into the list given to <see cref="BeginCycle"/>.</param>
-    /// <param name="isV6">Whether <paramref name="remote"/> is IPv6; an IPv4 address is in its low 32 bits.</param>
-    /// <param name="remote">The flow's other endpoint (not the instance's own address).</param>
-    /// <param name="outbound">The instance opened the flow.</param>
-    public void OnContact(int instanceSlot, bool isV6, UInt128 remote, bool outbound)
-    {
-        var mask = isV6 ? _matcher.LookupV6(remote) : _matcher.LookupV4((uint)remote);
-        if (mask == 0)
-            return;
-        _masks[instanceSlot] |= mask;
-        _anyHit = true;
-        OnHit(instanceSlot, mask, isV6, remote, outbound);
-    }
-
-    /// <summary>Writes this cycle's contact samples, one per (instance, feed) with a hit, in slot order.</summary>
-    public void WriteSamples(ISampleWriter writer)
-    {
-        if (_anyHit)
+            Array.Clear(_masks, 0, table.Slots.Count);
+        var anyHit = false;
+        foreach (ref readonly var contact in table.ContactsV4.Span)
         {
-            var byInstance = new Dictionary<Instance, uint>(ReferenceEqualityComparer.Instance);
-            var order = new List<Instance>();
-            for (var slot = 0; slot < _slots.Count; slot++)
-            {
-                if (_masks[slot] == 0)
-                    continue;
-                var instance = _slots[slot];
-                if (byInstance.TryGetValue(instance, out var mask))
-                {
-                    byInstance[instance] = mask | _masks[slot];
-                }
-                else
-                {
-                    byInstance[instance] = _masks[slot];
-                    order.Add(instance);
-                }
-            }
-            foreach (var instance in order)
-            {
-                var facts = instance.Facts;
-                for (var mask = byInstance[instance]; mask != 0; mask &= mask - 1)
-                {
-                    var bit = BitOperations.TrailingZeroCount(mask);
-                    writer.Write(_families[bit], instance, 1, facts.Domain, facts.InstanceUuid, facts.ProjectUuid, facts.UserUuid);
-                }
-            }
+            var mask = matcher.LookupV4(contact.Remote);
+            if (mask == 0)
+                continue;
+            _masks[contact.Slot] |= mask;
+            anyHit = true;
+            OnHit(table, contact.Slot, mask, IpKey.FromV4(contact.Remote), contact.Outbound);
         }
+        foreach (ref readonly var contact in table.ContactsV6.Span)
+        {
+            var mask = matcher.LookupV6(contact.Remote);
+            if (mask == 0)
+                continue;
+            _masks[contact.Slot] |= mask;
+            anyHit = true;
+            OnHit(table, contact.Slot, mask, IpKey.FromV6(contact.Remote), contact.Outbound);
+        }
+        if (anyHit)
+            WriteSamples(table.Slots, writer);
         FlushSuppressed();
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void OnHit(int slot, uint mask, bool isV6, UInt128 remote, bool outbound)
+    /// <summary>One sample per (instance, feed) with a hit, in slot order.</summary>
+    private void WriteSamples(IReadOnlyList<FixedIpSlot> slots, ISampleWriter writer)
     {
-        var instance = _slots[slot];
+        var byInstance = new Dictionary<Instance, uint>(ReferenceEqualityComparer.Instance);
+        var order = new List<Instance>();
+        for (var slot = 0; slot < slots.Count; slot++)
+        {
+            if (_masks[slot] == 0)
+                continue;
+            var instance = slots[slot].Instance;
+            if (byInstance.TryGetValue(instance, out var mask))
+            {
+                byInstance[instance] = mask | _masks[slot];
+            }
+            else
+            {
+                byInstance[instance] = _masks[slot];
+                order.Add(instance);
+            }
+        }
+        foreach (var instance in order)
+        {
+            var facts = instance.Facts;
+            for (var mask = byInstance[instance]; mask != 0; mask &= mask - 1)
+            {
+                var bit = BitOperations.TrailingZeroCount(mask);
+                writer.Write(_families[bit], instance, 1, facts.Domain, facts.InstanceUuid, facts.ProjectUuid, facts.UserUuid);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnHit(ConntrackTable table, int slot, uint mask, IpKey remote, bool outbound)
+    {
+        var instance = table.Slots[slot].Instance;
         var now = _time.GetUtcNow();
         for (; mask != 0; mask &= mask - 1)
         {
@@ -126,9 +125,8 @@ public sealed partial class ThreatContacts : IContactAnalysis
             }
             var suppressed = log?.Suppressed ?? 0;
             _hitLogs[key] = new HitLog { LastLogged = now };
-            var local = slot < _slotAddresses.Count ? _slotAddresses[slot] : "?";
-            LogHit(instance.Facts.Domain, instance.Facts.InstanceUuid, _feedNames[bit], local, outbound ? "outbound to" : "inbound from",
-                Format(isV6, remote), suppressed);
+            LogHit(instance.Facts.Domain, instance.Facts.InstanceUuid, _feedNames[bit], table.Slots[slot].Address.ToString(),
+                outbound ? "outbound to" : "inbound from", remote.ToString(), suppressed);
         }
     }
 
@@ -155,9 +153,6 @@ public sealed partial class ThreatContacts : IContactAnalysis
         foreach (var key in quiet ?? [])
             _hitLogs.Remove(key);
     }
-
-    private static string Format(bool isV6, UInt128 remote) =>
-        (isV6 ? IpKey.FromV6(remote) : IpKey.FromV4((uint)remote)).ToString();
 
     private sealed class HitLog
     {

@@ -1,6 +1,5 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
+using Oie.Processes;
 
 namespace Oie.Zones;
 
@@ -25,7 +24,16 @@ internal static class BoundedProcess
     {
         if (deadline.IsCancellationRequested)
             throw new BoundedProcessException(BoundedProcessFailure.TimedOut, $"{display} was not started: the deadline had already passed");
-        using var process = Start(argv, display);
+        System.Diagnostics.Process process;
+        try
+        {
+            process = ChildProcess.Start(argv, display);
+        }
+        catch (ChildProcessStartException ex)
+        {
+            throw new BoundedProcessException(BoundedProcessFailure.CannotStart, ex.Message, ex.InnerException);
+        }
+        using var _ = process;
         started?.Invoke(process.Id);
         var stderr = StderrTail.DrainAsync(process.StandardError);
         var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, maxStdoutBytes);
@@ -34,7 +42,7 @@ internal static class BoundedProcess
         string stderrText;
         try
         {
-            using var onDeadline = deadline.Register(() => timedOut |= Kill(process));
+            using var onDeadline = deadline.Register(() => timedOut |= ChildProcess.KillTree(process));
             stdout.Wait(deadline);
             output = stdout.Result;
             if (output is not null)
@@ -52,7 +60,7 @@ internal static class BoundedProcess
         {
             // Whatever happened, the child does not outlive this call: killed if it still runs, and always waited for.
             if (!process.HasExited)
-                Kill(process);
+                ChildProcess.KillTree(process);
             process.WaitForExit();
             stderrText = StderrTail.Collect(stderr, StderrGrace);
         }
@@ -77,47 +85,5 @@ internal static class BoundedProcess
             collected.Write(buffer, 0, read);
         }
         return collected.ToArray();
-    }
-
-    private static Process Start(IReadOnlyList<string> argv, string display)
-    {
-        if (argv.Count == 0 || string.IsNullOrEmpty(argv[0]))
-            throw new BoundedProcessException(BoundedProcessFailure.CannotStart, $"cannot run {display}: no program given");
-        var startInfo = new ProcessStartInfo(argv[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        for (var i = 1; i < argv.Count; i++)
-            startInfo.ArgumentList.Add(argv[i]);
-        startInfo.Environment["LC_ALL"] = "C";
-        try
-        {
-            var process = Process.Start(startInfo) ?? throw new InvalidOperationException("no process was started");
-            process.StandardInput.Close();
-            return process;
-        }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
-        {
-            throw new BoundedProcessException(BoundedProcessFailure.CannotStart, $"cannot run {display}: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>Kills the process and everything it started; false when it had already exited.</summary>
-    private static bool Kill(Process process)
-    {
-        try
-        {
-            if (process.HasExited)
-                return false;
-            process.Kill(entireProcessTree: true);
-            return true;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
-        {
-            return false;
-        }
     }
 }

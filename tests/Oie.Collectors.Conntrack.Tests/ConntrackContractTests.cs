@@ -9,7 +9,7 @@ public sealed class ConntrackContractTests
     [Fact]
     public void Families_names_help_types_and_labels()
     {
-        var families = Plugin.Create<ConntrackCollector>(new FakeTimeProvider(), "-conntrack.path=/dev/null").Families;
+        var families = Plugin.Create<ConntrackCollector>(new FakeTimeProvider()).Families;
         Assert.Equal(
             [
                 ("oie_conntrack_ip_total", "Conntrack entries matched to this fixed IP", MetricType.Gauge),
@@ -24,23 +24,24 @@ public sealed class ConntrackContractTests
     }
 
     [Theory]
-    [InlineData("conntrack.min", "20")]
     [InlineData("conntrack.path", "\"\"")]
     [InlineData("conntrack.command", "\"conntrack\"")]
     [InlineData("conntrack.timeout", "\"0s\"")]
     [InlineData("conntrack.source", "\"cli\"")]
     [InlineData("conntrack.netns", "\"\"")]
-    public void Flags_and_defaults(string name, string defaultText)
+    public void Table_source_flags_and_defaults(string name, string defaultText)
     {
-        Assert.True(Plugin.FlagsOf<ConntrackCollector>().TryGet(name, out var flag));
+        var flags = new FlagSet();
+        _ = new Oie.Conntrack.Reading.ConntrackSourceFlags(flags);
+        Assert.True(flags.TryGet(name, out var flag));
         Assert.Equal(defaultText, flag.DefaultText);
         Assert.DoesNotContain("not implemented", flag.Usage, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_plugin_defines_exactly_its_six_flags()
+    public void The_plugin_defines_only_its_threshold_since_the_host_reads_the_table()
     {
-        Assert.Equal(["conntrack.command", "conntrack.min", "conntrack.netns", "conntrack.path", "conntrack.source", "conntrack.timeout"],
-            Plugin.FlagsOf<ConntrackCollector>().Flags.Select(f => f.Name));
+        var flag = Assert.Single(Plugin.FlagsOf<ConntrackCollector>().Flags);
+        Assert.Equal(("conntrack.min", "20"), (flag.Name, flag.DefaultText));
     }
 }

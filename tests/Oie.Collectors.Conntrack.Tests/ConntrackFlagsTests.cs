@@ -1,3 +1,5 @@
+using Oie.Conntrack.Reading;
+
 namespace Oie.Collectors.Conntrack.Tests;
 
 /// <summary>Flag parsing and how the deadline is resolved against the collection interval.</summary>
@@ -6,8 +8,9 @@ public sealed class ConntrackFlagsTests
     [Fact]
     public void Defaults_run_the_tool_with_min_20_and_a_deadline_of_80_percent_of_the_interval()
     {
-        var options = Conntrack.Create().Options;
-        Assert.Equal(20, options.Min);
+        var rig = Conntrack.Create();
+        var options = rig.Options;
+        Assert.Equal(20, rig.Collector.Min);
         Assert.False(options.ReadsFile);
         Assert.Equal(["conntrack"], options.Command);
         Assert.Equal(TimeSpan.FromSeconds(8), options.Timeout);
@@ -46,9 +49,10 @@ public sealed class ConntrackFlagsTests
     [Fact]
     public void Values_are_taken_from_the_command_line()
     {
-        var options = Conntrack.Create("-conntrack.min=3", "-conntrack.path=/tmp/x", "-conntrack.timeout=2500ms",
-            "-conntrack.command=  ip netns exec  qrouter-1\tconntrack ").Options;
-        Assert.Equal(3, options.Min);
+        var rig = Conntrack.Create("-conntrack.min=3", "-conntrack.path=/tmp/x", "-conntrack.timeout=2500ms",
+            "-conntrack.command=  ip netns exec  qrouter-1\tconntrack ");
+        var options = rig.Options;
+        Assert.Equal(3, rig.Collector.Min);
         Assert.Equal("/tmp/x", options.Path);
         Assert.True(options.ReadsFile);
         Assert.Equal(TimeSpan.FromMilliseconds(2500), options.Timeout);
@@ -79,7 +83,10 @@ public sealed class ConntrackFlagsTests
     [InlineData("-conntrack.netns=..", "-conntrack.netns", "not a path")]
     public void Bad_values_fail_parsing_naming_the_flag(string arg, string flag, string problem)
     {
-        var result = Plugin.Parse<Oie.Collectors.Conntrack.ConntrackCollector>(arg);
+        var flags = new FlagSet();
+        _ = new ConntrackSourceFlags(flags);
+        ConntrackCollector.Setup(flags);
+        var result = flags.Parse([arg]);
         Assert.False(result.Success);
         Assert.Contains(flag, result.Error, StringComparison.Ordinal);
         Assert.Contains(problem, result.Error, StringComparison.Ordinal);

@@ -125,7 +125,7 @@ public sealed class FileSourceTests
     [Fact]
     public void The_table_size_is_read_from_proc_by_default()
     {
-        var expected = File.Exists(ConntrackOptions.DefaultMaxPath) ? double.Parse(File.ReadAllText(ConntrackOptions.DefaultMaxPath), System.Globalization.CultureInfo.InvariantCulture) : (double?)null;
+        var expected = File.Exists(Oie.Conntrack.Reading.ConntrackSourceOptions.DefaultMaxPath) ? double.Parse(File.ReadAllText(Oie.Conntrack.Reading.ConntrackSourceOptions.DefaultMaxPath), System.Globalization.CultureInfo.InvariantCulture) : (double?)null;
         var samples = Run("conntrack-extended.txt", 20, Vm.A);
         Assert.Equal(expected, samples.Of("oie_conntrack_max").Select(s => (double?)s.Value).SingleOrDefault());
     }

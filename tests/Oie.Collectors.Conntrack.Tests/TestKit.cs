@@ -1,26 +1,29 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oie.Collectors.Conntrack;
+using Oie.Conntrack;
+using Oie.Conntrack.Reading;
 
 namespace Oie.Collectors.Conntrack.Tests;
 
-/// <summary>Creates the collector the way the host does: Setup(flags) → Parse(args) → factory(context).</summary>
+/// <summary>Creates the table reader and the collector the way the host does: flags → Parse(args) → reader + factory.</summary>
 internal static class Conntrack
 {
-    public static ConntrackCollector Create(params string[] args) => Create(TimeSpan.FromSeconds(10), args);
+    public static ConntrackRig Create(params string[] args) => Create(TimeSpan.FromSeconds(10), args);
 
-    public static ConntrackCollector Create(TimeSpan collectionInterval, params string[] args)
+    public static ConntrackRig Create(TimeSpan collectionInterval, params string[] args)
     {
         var flags = new FlagSet();
+        var source = new ConntrackSourceFlags(flags);
         var factory = ConntrackCollector.Setup(flags);
         var parsed = flags.Parse(args);
         Assert.True(parsed.Success, parsed.Error);
-        return (ConntrackCollector)factory(new PluginContext(NullLoggerFactory.Instance, new FakeTimeProvider(), collectionInterval));
+        var collector = (ConntrackCollector)factory(new PluginContext(NullLoggerFactory.Instance, new FakeTimeProvider(), collectionInterval));
+        return new ConntrackRig(source.Resolve(collectionInterval), collector);
     }
 
     /// <summary>The same settings with another nf_conntrack_max file.</summary>
-    public static ConntrackCollector WithMaxPath(ConntrackCollector collector, string maxPath) =>
-        new(collector.Options with { MaxPath = maxPath }, new PluginContext(NullLoggerFactory.Instance, new FakeTimeProvider()));
+    public static ConntrackRig WithMaxPath(ConntrackRig rig, string maxPath) => new(rig.Options with { MaxPath = maxPath }, rig.Collector);
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
@@ -81,5 +84,40 @@ internal sealed class TempDir : IDisposable
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>
+/// One cycle as the host runs it: the reader reads and attributes the table to the snapshot's instances, then the
+/// collector exports it. A table that could not be read at all makes the collector throw, as in the host.
+/// </summary>
+internal sealed class ConntrackRig(ConntrackSourceOptions options, ConntrackCollector collector)
+{
+    private readonly ConntrackReader _reader = new(options, NullLogger<ConntrackReader>.Instance);
+
+    public ConntrackSourceOptions Options => options;
+
+    public ConntrackCollector Collector => collector;
+
+    /// <summary>The table the last cycle read.</summary>
+    public ConntrackTable? Table { get; private set; }
+
+    public RecordingSampleWriter Run(CycleSnapshot snapshot)
+    {
+        var writer = new RecordingSampleWriter(collector.Families);
+        Collect(snapshot, writer);
+        return writer;
+    }
+
+    public void Collect(CycleSnapshot snapshot, ISampleWriter writer)
+    {
+        Table = _reader.Read(FixedIpIndex.Build(snapshot.LibvirtAvailable ? snapshot.Instances : []), recordContacts: false);
+        collector.Collect(new CycleSnapshot
+        {
+            Timestamp = snapshot.Timestamp,
+            LibvirtAvailable = snapshot.LibvirtAvailable,
+            Instances = snapshot.Instances,
+            Conntrack = Table,
+        }, writer);
     }
 }

@@ -65,11 +65,66 @@ public class AllocationTests
             };
         });
 
+    [Fact]
+    public void Attributing_by_zone_between_tenants_that_share_addresses_allocates_nothing_per_flow()
+    {
+        // Two tenants with the same 1,000 fixed IPs; tenant a's ports have zones 1..1000, tenant b's 1001..2000, and
+        // the entries are spread over both tenants' zones, zone 0 (counted for both) and an unknown zone.
+        var ports = new Dictionary<string, ushort>();
+        Instance Tenant(string tenant, int i, int zone)
+        {
+            string port = $"{tenant}{i:x7}-0000-4000-8000-000000000000";
+            ports[port] = (ushort)zone;
+            return InstanceBuilder.Nova($"{tenant}-{i}", $"{tenant}{i:x7}-0000-4000-8000-00000000000a").FixedIp($"10.1.{i >> 8}.{i & 0xFF}", 4, port);
+        }
+
+        List<Instance> instances = [.. Enumerable.Range(0, 1_000).Select(i => Tenant("a", i, i + 1)), .. Enumerable.Range(0, 1_000).Select(i => Tenant("b", i, i + 1_001))];
+        var zones = new MapZones(ports);
+        static byte[] Capture(int lines)
+        {
+            var text = new System.Text.StringBuilder();
+            for (int n = 0; n < lines; n++)
+            {
+                int i = n % 1_000;
+                int zone = (n / 1_000 % 4) switch { 0 => i + 1, 1 => i + 1_001, 2 => 0, _ => 60_000 };
+                text.Append($"ipv4     2 tcp      6 300 ESTABLISHED src=10.1.{i >> 8}.{i & 0xFF} dst=198.51.100.{n % 200} sport=40000 dport=443 ")
+                    .Append($"src=198.51.100.{n % 200} dst=10.1.{i >> 8}.{i & 0xFF} sport=443 dport=40000 [ASSURED] mark=0 zone={zone} use=1\n");
+            }
+
+            return System.Text.Encoding.ASCII.GetBytes(text.ToString());
+        }
+
+        var captures = (Capture(10_000), Capture(100_000));
+        AssertBounded(capture =>
+        {
+            var attribution = new FlowAttribution(FixedIpIndex.Build(instances, zones));
+            return () =>
+            {
+                ConntrackTableReader.Read(capture, attribution);
+                return attribution.Flows;
+            };
+        }, captures: captures);
+
+        var check = new FlowAttribution(FixedIpIndex.Build(instances, zones));
+        ConntrackTableReader.Read(captures.Item1, check);
+        // Each address has 10 entries: 3 in each tenant's zone, 2 in zone 0 and 2 in an unknown zone (both counted for both).
+        Assert.All(check.Counts, count => Assert.Equal(7, count));
+    }
+
+    private sealed class MapZones(Dictionary<string, ushort> ports) : IPortZones
+    {
+        private readonly HashSet<ushort> _known = [.. ports.Values];
+
+        public bool TryGetZone(string portId, out ushort zone) => ports.TryGetValue(portId, out zone);
+
+        public bool IsKnownZone(ushort zone) => _known.Contains(zone);
+    }
+
     /// <summary>Warms up (JIT, pools, one-time runtime bookkeeping) on both captures, then measures the read of 10k and
     /// of 100k lines.</summary>
-    private static void AssertBounded(Func<byte[], Func<long>> prepare, long bound = Bound)
+    private static void AssertBounded(Func<byte[], Func<long>> prepare, long bound = Bound, (byte[] Small, byte[] Large)? captures = null)
     {
-        (byte[] small, byte[] large) = Captures.Value;
+        (byte[] small, byte[] large) = captures ?? Captures.Value;
         prepare(small)();
         prepare(large)();
 

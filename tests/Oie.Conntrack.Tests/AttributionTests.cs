@@ -19,10 +19,9 @@ public class AttributionTests
     ];
 
     [Fact]
-    public void Counts_a_flow_for_its_source_and_its_destination_and_tells_the_observer()
+    public void Counts_a_flow_for_its_source_and_its_destination_and_records_the_remote()
     {
-        var observer = new RecordingObserver();
-        var attribution = new FlowAttribution(FixedIpIndex.Build([Web, Db]), observer);
+        var attribution = new FlowAttribution(FixedIpIndex.Build([Web, Db]), recordContacts: true);
 
         attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9"));
         attribution.OnFlow(Flow("198.51.100.9", "10.0.0.5"));
@@ -30,15 +29,44 @@ public class AttributionTests
 
         Assert.Equal([2, 0, 0], attribution.Counts.ToArray());
         Assert.Equal(3, attribution.Flows);
-        Assert.Equal([(0, Remote, FlowDirection.Outbound), (0, Remote, FlowDirection.Inbound)], observer.Contacts);
+        Assert.Equal([new ContactV4((uint)Remote.Value, 0, true), new ContactV4((uint)Remote.Value, 0, false)], attribution.ContactsV4.ToArray());
+        Assert.Empty(attribution.ContactsV6.ToArray());
+    }
+
+    [Fact]
+    public void Contacts_are_not_kept_unless_asked_for()
+    {
+        var attribution = new FlowAttribution(FixedIpIndex.Build([Web]));
+
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9"));
+        attribution.OnFlow(Flow("2001:db8::5", "2001:db8::99"));
+
+        Assert.Equal(2, attribution.Counts.Sum());
+        Assert.True(attribution.ContactsV4.IsEmpty);
+        Assert.True(attribution.ContactsV6.IsEmpty);
+    }
+
+    [Fact]
+    public void IPv6_contacts_keep_the_whole_remote_address()
+    {
+        var attribution = new FlowAttribution(FixedIpIndex.Build([Web]), recordContacts: true, expectedV6: 1);
+
+        for (int i = 0; i < 40; i++)
+        {
+            attribution.OnFlow(Flow("2001:db8::5", $"2001:db8:ffff:1::{i + 1:x}"));
+        }
+
+        ContactV6[] contacts = attribution.ContactsV6.ToArray();
+        Assert.Equal(40, contacts.Length);
+        Assert.Equal(IpKey.Parse("2001:db8:ffff:1::28").Value, contacts[^1].Remote);
+        Assert.All(contacts, c => Assert.True(c.Outbound));
     }
 
     [Fact]
     public void A_flow_between_two_instances_counts_for_both()
     {
-        var observer = new RecordingObserver();
         var index = FixedIpIndex.Build([Web, Db]);
-        var attribution = new FlowAttribution(index, observer);
+        var attribution = new FlowAttribution(index, recordContacts: true);
 
         attribution.OnFlow(Flow("10.0.0.5", "10.0.0.6"));
 
@@ -46,7 +74,9 @@ public class AttributionTests
         Assert.Same(Db, index[db].Instance);
         Assert.Equal(1, attribution.Counts[0]);
         Assert.Equal(1, attribution.Counts[db]);
-        Assert.Equal([(0, IpKey.Parse("10.0.0.6"), FlowDirection.Outbound), (db, IpKey.Parse("10.0.0.5"), FlowDirection.Inbound)], observer.Contacts);
+        Assert.Equal(
+            [new ContactV4((uint)IpKey.Parse("10.0.0.6").Value, 0, true), new ContactV4((uint)IpKey.Parse("10.0.0.5").Value, db, false)],
+            attribution.ContactsV4.ToArray());
     }
 
     [Fact]
@@ -72,7 +102,7 @@ public class AttributionTests
         Assert.True(index.TryFind(IpKey.Parse("2001:db8::5"), out int slot));
         Assert.Equal(2, attribution.Counts[slot]);
         Assert.Equal("2001:DB8::5", index[slot].FixedIp.Address);
-        Assert.Equal("2001:db8::5", index[slot].Key.ToString());
+        Assert.Equal("2001:db8::5", index[slot].Address.ToString());
     }
 
     [Fact]
@@ -85,7 +115,7 @@ public class AttributionTests
     }
 
     [Fact]
-    public void Unparsable_and_duplicate_fixed_IPs_are_skipped_and_counted()
+    public void Unparsable_fixed_IPs_are_skipped_and_an_address_listed_twice_on_one_instance_is_one_slot()
     {
         Instance first = InstanceBuilder.Nova("a", "00000000-0000-0000-0000-00000000000a").FixedIp("10.0.0.1", 4).FixedIp("not-an-ip", 4).FixedIp("10.0.0.1", 4);
         Instance second = InstanceBuilder.Nova("b", "00000000-0000-0000-0000-00000000000b").FixedIp("10.0.0.01", 4).FixedIp("10.0.0.1", 4).FixedIp("fe80::1%eth0", 6).FixedIp("10.0.0.2", 4);
@@ -93,13 +123,111 @@ public class AttributionTests
 
         var index = FixedIpIndex.Build([first, second, none]);
 
-        Assert.Equal(2, index.Count);
+        Assert.Equal(3, index.Count);
         Assert.Equal(3, index.InvalidAddresses);
-        Assert.Equal(2, index.DuplicateAddresses);
+        Assert.Equal(1, index.DuplicateAddresses);
         Assert.True(index.TryFind(IpKey.Parse("10.0.0.1"), out int slot));
         Assert.Same(first, index[slot].Instance);
+        Assert.Same(second, index[index.NextClaimant(slot)].Instance);
+        Assert.Equal(-1, index.NextClaimant(index.NextClaimant(slot)));
         Assert.True(index.TryFind(IpKey.Parse("10.0.0.2"), out slot));
         Assert.Same(second, index[slot].Instance);
+    }
+
+    [Fact]
+    public void Without_zones_an_address_two_instances_claim_counts_for_each_and_is_reported()
+    {
+        Instance a = Tenant("a", "10.0.0.5", PortA);
+        Instance b = Tenant("b", "10.0.0.5", PortB);
+        var index = FixedIpIndex.Build([a, b]);
+        var attribution = new FlowAttribution(index, recordContacts: true);
+
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 5));
+        attribution.OnFlow(Flow("198.51.100.7", "10.0.0.5"));
+
+        Assert.Equal([2, 2], attribution.Counts);
+        Assert.Equal([0, 1, 0, 1], attribution.ContactsV4.ToArray().Select(c => c.Slot));
+        AmbiguousFixedIp ambiguous = Assert.Single(attribution.Ambiguous());
+        Assert.Equal(IpKey.Parse("10.0.0.5"), ambiguous.Address);
+        Assert.Equal([0, 1], ambiguous.Slots);
+        Assert.Equal([0], index.Ambiguous);
+    }
+
+    [Fact]
+    public void A_zone_of_the_node_counts_an_entry_for_the_claimant_whose_port_has_it_only()
+    {
+        var index = FixedIpIndex.Build([Tenant("a", "10.0.0.5", PortA), Tenant("b", "10.0.0.5", PortB)], Zones);
+        var attribution = new FlowAttribution(index, recordContacts: true);
+
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 5));
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 5));
+        attribution.OnFlow(Flow("203.0.113.4", "10.0.0.5", zone: 6));
+
+        Assert.Equal([2, 1], attribution.Counts);
+        Assert.Equal([(0, true), (0, true), (1, false)], attribution.ContactsV4.ToArray().Select(c => (c.Slot, c.Outbound)));
+        Assert.Empty(attribution.Ambiguous());
+        Assert.Empty(index.Ambiguous);
+        Assert.Equal((ushort)5, index[0].Zone);
+        Assert.Equal((ushort)6, index[1].Zone);
+    }
+
+    [Theory]
+    [InlineData(0)]    // the default zone: nothing to tell the claimants apart by
+    [InlineData(99)]   // a zone the backend did not assign
+    public void An_entry_in_zone_0_or_an_unknown_zone_falls_back_to_the_address(int zone)
+    {
+        var index = FixedIpIndex.Build([Tenant("a", "10.0.0.5", PortA), Tenant("b", "10.0.0.5", PortB)], Zones);
+        var attribution = new FlowAttribution(index);
+
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: (ushort)zone));
+
+        Assert.Equal([1, 1], attribution.Counts);
+        Assert.Equal([0, 1], Assert.Single(attribution.Ambiguous()).Slots);
+    }
+
+    [Fact]
+    public void An_entry_in_another_ports_or_a_routers_zone_does_not_count_for_an_address_outside_it()
+    {
+        // web (zone 5) talks to db (zone 6) on the same node: the kernel keeps one entry in each port's zone.
+        Instance web = Tenant("web", "10.0.0.5", PortA);
+        Instance db = Tenant("db", "10.0.0.6", PortB);
+        var attribution = new FlowAttribution(FixedIpIndex.Build([web, db], Zones));
+
+        attribution.OnFlow(Flow("10.0.0.5", "10.0.0.6", zone: 5));
+        attribution.OnFlow(Flow("10.0.0.5", "10.0.0.6", zone: 6));
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 7)); // a router's SNAT zone: the port's own entry counts
+
+        Assert.Equal([1, 1], attribution.Counts);
+    }
+
+    [Fact]
+    public void Claimants_that_share_a_zone_or_lack_one_are_not_told_apart()
+    {
+        var shared = FixedIpIndex.Build([Tenant("a", "10.0.0.5", PortA), Tenant("b", "10.0.0.5", PortShared)], Zones);
+        var attribution = new FlowAttribution(shared);
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 5));
+        Assert.Equal([1, 1], attribution.Counts);
+        Assert.Equal([0], shared.Ambiguous);
+
+        var unzoned = FixedIpIndex.Build([Tenant("a", "10.0.0.5", PortA), Tenant("b", "10.0.0.5", "")], Zones);
+        attribution = new FlowAttribution(unzoned);
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 5));
+        Assert.Equal([1, 0], attribution.Counts); // the zone names port a; b's own entries would be unzoned
+        Assert.Equal([0], unzoned.Ambiguous);
+        Assert.Equal([0, 1], Assert.Single(attribution.Ambiguous()).Slots);
+    }
+
+    [Fact]
+    public void One_instance_with_the_same_address_on_two_ports_is_one_slot_found_in_both_zones()
+    {
+        Instance twice = InstanceBuilder.Nova("twice", "00000000-0000-0000-0000-0000000000aa").FixedIp("10.0.0.5", 4, PortA).FixedIp("10.0.0.5", 4, PortB);
+        var attribution = new FlowAttribution(FixedIpIndex.Build([twice], Zones));
+
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 5));
+        attribution.OnFlow(Flow("10.0.0.5", "198.51.100.9", zone: 6));
+
+        Assert.Equal([2], attribution.Counts);
+        Assert.Empty(attribution.Ambiguous());
     }
 
     [Fact]
@@ -109,7 +237,7 @@ public class AttributionTests
 
         attribution.OnFlow(Flow("10.0.0.5", "10.0.0.6"));
 
-        Assert.Equal(0, attribution.Counts.Length);
+        Assert.Empty(attribution.Counts);
         Assert.Equal(1, attribution.Flows);
     }
 
@@ -150,12 +278,23 @@ public class AttributionTests
         Assert.Equal(0, attribution.Flows);
     }
 
-    private static ConntrackFlow Flow(string source, string destination) => new(IpKey.Parse(source), IpKey.Parse(destination), 6);
+    private const string PortA = "aaaaaaaa-0000-4000-8000-00000000000a";
+    private const string PortB = "bbbbbbbb-0000-4000-8000-00000000000b";
+    private const string PortShared = "cccccccc-0000-4000-8000-00000000000c";
 
-    private sealed class RecordingObserver : IContactObserver
+    /// <summary>A node's zones: port a in 5, port b in 6, port c also in 5, and 7 a router's.</summary>
+    private static readonly PortZones Zones = new(new() { [PortA] = 5, [PortB] = 6, [PortShared] = 5 }, [7]);
+
+    private static Instance Tenant(string name, string ip, string port) =>
+        InstanceBuilder.Nova(name, $"00000000-0000-0000-0000-{name.Length:x12}").FixedIp(ip, 4, port);
+
+    private static ConntrackFlow Flow(string source, string destination, ushort zone = 0) =>
+        new(IpKey.Parse(source), IpKey.Parse(destination), 6, zone);
+
+    private sealed class PortZones(Dictionary<string, ushort> ports, ushort[] others) : IPortZones
     {
-        public List<(int Slot, IpKey Remote, FlowDirection Direction)> Contacts { get; } = [];
+        public bool TryGetZone(string portId, out ushort zone) => ports.TryGetValue(portId, out zone);
 
-        public void OnContact(int fixedIpSlot, in IpKey remote, FlowDirection direction) => Contacts.Add((fixedIpSlot, remote, direction));
+        public bool IsKnownZone(ushort zone) => ports.ContainsValue(zone) || others.Contains(zone);
     }
 }

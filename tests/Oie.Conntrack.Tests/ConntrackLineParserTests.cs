@@ -58,8 +58,29 @@ public class ConntrackLineParserTests
     [InlineData("123 tcp 6 src=10.0.0.1 dst=10.0.0.2")]
     [InlineData("tcp 6")]
     [InlineData("\u0001\u00ff\u0000garbage src=1.2.3.4 dst=5.6.7.8")]
+    // an original tuple without its src= or dst=: the reply tuple's addresses are not the original's
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED dst=10.0.0.1 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 use=1")]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 use=1")]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 sport=1 dport=2 dst=10.0.0.2 mark=0 use=1")]
+    // a zone that is not a number 0-65535
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 mark=0 zone=65536 use=1")]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 mark=0 zone=x use=1")]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 mark=0 zone= use=1")]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 zone-orig=-1 sport=1 dport=2 mark=0 use=1")]
     public void Malformed_lines_are_reported_not_thrown(string line) =>
         Assert.Equal(ConntrackLineKind.Malformed, ConntrackLineParser.Parse(Encoding.Latin1.GetBytes(line), out _));
+
+    [Theory]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=40000 dport=443 src=198.51.100.9 dst=10.0.0.5 sport=443 dport=40000 [ASSURED] mark=0 zone=5 use=1", 5)]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=40000 dport=443 packets=3 bytes=180 src=198.51.100.9 dst=10.0.0.5 sport=443 dport=40000 packets=2 bytes=120 [ASSURED] mark=0 secctx=system_u:object_r:unlabeled_t:s0 zone=65535 use=1 labels=0x1", 65535)]
+    [InlineData("ipv4     2 udp      17 29 src=10.0.0.5 dst=198.51.100.9 sport=1 dport=53 zone-orig=4097 [UNREPLIED] src=198.51.100.9 dst=10.0.0.5 sport=53 dport=1 mark=0 use=1", 4097)]
+    [InlineData("ipv6     10 tcp      6 10 ESTABLISHED src=fd00:0000:0000:0000:0000:0000:0000:0005 dst=fd00:0000:0000:0000:0000:0000:0000:0009 sport=1 dport=2 src=fd00:0000:0000:0000:0000:0000:0000:0009 dst=fd00:0000:0000:0000:0000:0000:0000:0005 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2", 0)]
+    [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=40000 dport=443 src=198.51.100.9 dst=10.0.0.5 sport=443 dport=40000 [ASSURED] mark=0 use=1", 0)]
+    public void Reads_the_entrys_zone(string line, int zone)
+    {
+        Assert.Equal(ConntrackLineKind.Flow, ConntrackLineParser.Parse(Encoding.ASCII.GetBytes(line), out ConntrackFlow flow));
+        Assert.Equal(zone, flow.Zone);
+    }
 
     [Fact]
     public void A_line_longer_than_the_limit_is_malformed()

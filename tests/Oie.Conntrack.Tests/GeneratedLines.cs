@@ -80,7 +80,9 @@ internal static class GeneratedLines
 
         if (form == 2 || r.Next(5) == 0)
         {
-            s.Append("zone=").Append(r.Next(3) == 0 ? r.Next(65536) : 0).Append(' ');
+            ushort zone = r.Next(3) == 0 ? (ushort)r.Next(65536) : (ushort)0;
+            s.Append("zone=").Append(zone).Append(' ');
+            flow = new ConntrackFlow(flow.Source, flow.Destination, flow.Protocol, zone);
         }
 
         if (acct && r.Next(2) == 0)

@@ -6,7 +6,13 @@ using Oie.Net;
 namespace Oie.Conntrack.Tests;
 
 /// <summary>One conntrack entry as the kernel dumps it (also linked into the benchmarks).</summary>
-internal readonly record struct DumpEntry(ConntrackFlow Flow, ushort SourcePort = 40000, ushort DestinationPort = 443, ushort Zone = 0, uint Mark = 0, uint Status = 0x18e);
+/// <param name="OriginalZone">A zone of the original direction only (CTA_TUPLE_ZONE inside the original tuple).</param>
+internal readonly record struct DumpEntry(ConntrackFlow Flow, ushort SourcePort = 40000, ushort DestinationPort = 443, ushort Zone = 0, uint Mark = 0, uint Status = 0x18e,
+    ushort OriginalZone = 0)
+{
+    /// <summary>The flow the parser should make of this entry: its tuple with the entry's zone.</summary>
+    public ConntrackFlow Parsed => new(Flow.Source, Flow.Destination, Flow.Protocol, Zone != 0 ? Zone : OriginalZone);
+}
 
 /// <summary>
 /// Builds ctnetlink dump datagrams the way the kernel lays them out (ctnetlink_fill_info): nfgenmsg, CTA_TUPLE_ORIG and
@@ -95,7 +101,7 @@ internal static class NetlinkDumps
         ConntrackFlow flow = entry.Flow;
         writer.BeginMessage(CtNetlink.CtGet, CtNetlink.NlmFMulti, sequence, 77);
         writer.NfGenMsg(flow.Source.IsV4 ? CtNetlink.AfInet : CtNetlink.AfInet6);
-        WriteTuple(ref writer, CtNetlink.CtaTupleOrig, flow.Source, flow.Destination, flow.Protocol, entry.SourcePort, entry.DestinationPort);
+        WriteTuple(ref writer, CtNetlink.CtaTupleOrig, flow.Source, flow.Destination, flow.Protocol, entry.SourcePort, entry.DestinationPort, entry.OriginalZone);
         WriteTuple(ref writer, CtNetlink.CtaTupleReply, flow.Destination, flow.Source, flow.Protocol, entry.DestinationPort, entry.SourcePort);
         if (entry.Zone != 0)
         {
@@ -145,7 +151,8 @@ internal static class NetlinkDumps
         writer.EndMessage();
     }
 
-    private static void WriteTuple(ref NetlinkMessageWriter writer, ushort type, IpKey source, IpKey destination, byte protocol, ushort sourcePort, ushort destinationPort)
+    private static void WriteTuple(ref NetlinkMessageWriter writer, ushort type, IpKey source, IpKey destination, byte protocol, ushort sourcePort, ushort destinationPort,
+        ushort zone = 0)
     {
         int tuple = writer.BeginNested(type);
         int ip = writer.BeginNested(CtNetlink.CtaTupleIp);
@@ -157,6 +164,11 @@ internal static class NetlinkDumps
         writer.AttributeU16BigEndian(CtNetlink.CtaProtoSrcPort, sourcePort);
         writer.AttributeU16BigEndian(CtNetlink.CtaProtoDstPort, destinationPort);
         writer.EndNested(proto);
+        if (zone != 0)
+        {
+            writer.AttributeU16BigEndian(CtNetlink.CtaTupleZone, zone);
+        }
+
         writer.EndNested(tuple);
     }
 

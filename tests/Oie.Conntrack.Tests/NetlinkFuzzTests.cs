@@ -54,7 +54,7 @@ public class NetlinkFuzzTests
             if (!mutate && !rejected)
             {
                 Assert.True(parser.Done);
-                Assert.Equal(entries.Select(e => e.Flow), sink.Flows);
+                Assert.Equal(entries.Select(e => e.Parsed), sink.Flows);
                 Assert.Equal(entries.Count, result.Lines);
             }
         }, iter: 120_000);

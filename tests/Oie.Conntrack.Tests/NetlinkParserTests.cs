@@ -43,8 +43,16 @@ public class NetlinkParserTests
     {
         byte[] message = NetlinkDumps.Entry(new DumpEntry(V4, Zone: 7, Mark: 0xDEADBEEF, Status: 0x18e));
         Assert.True(ConntrackEntryParser.TryParse(message.AsSpan(CtNetlink.NetlinkHeaderLength), out ConntrackFlow flow, out ConntrackEntryDetails details));
-        Assert.Equal(V4, flow); // the original tuple, not the reply tuple written right after it
+        Assert.Equal(new ConntrackFlow(V4.Source, V4.Destination, V4.Protocol, zone: 7), flow); // the original tuple, not the reply tuple written right after it
         Assert.Equal(new ConntrackEntryDetails(0x18e, 0xDEADBEEF, 7), details);
+    }
+
+    [Fact]
+    public void A_zone_of_the_original_direction_only_is_the_flows_zone()
+    {
+        byte[] message = NetlinkDumps.Entry(new DumpEntry(V4, OriginalZone: 4097));
+        Assert.True(ConntrackEntryParser.TryParse(message.AsSpan(CtNetlink.NetlinkHeaderLength), out ConntrackFlow flow, out _));
+        Assert.Equal(4097, flow.Zone);
     }
 
     [Fact]
@@ -68,7 +76,7 @@ public class NetlinkParserTests
 
         Assert.True(done);
         Assert.Equal(new ConntrackReadResult(1_000, 1_000, 0), result);
-        Assert.Equal(entries.Select(e => e.Flow), flows);
+        Assert.Equal(entries.Select(e => e.Parsed), flows);
     }
 
     [Fact]

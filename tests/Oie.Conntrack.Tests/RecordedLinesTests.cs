@@ -55,7 +55,7 @@ public class RecordedLinesTests
         List<ConntrackFlow> flows = Read("handwritten.txt");
 
         Assert.Equal(12, flows.Count);
-        Assert.Equal(new ConntrackFlow(IpKey.Parse("192.168.1.10"), IpKey.Parse("93.184.216.34"), 6), flows[0]);
+        Assert.Equal(new ConntrackFlow(IpKey.Parse("192.168.1.10"), IpKey.Parse("93.184.216.34"), 6, zone: 3), flows[0]);
         Assert.Equal(new ConntrackFlow(IpKey.Parse("10.0.0.5"), IpKey.Parse("10.0.0.9"), 17), flows[4]);
         Assert.Equal(new ConntrackFlow(IpKey.Parse("10.0.0.5"), IpKey.Parse("224.0.0.22"), 2), flows[5]);
         Assert.Equal(new ConntrackFlow(IpKey.Parse("2001:db8::a"), IpKey.Parse("::ffff:198.51.100.7"), 17), flows[6]);

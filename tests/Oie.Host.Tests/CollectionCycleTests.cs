@@ -50,7 +50,7 @@ public sealed class CollectionCycleTests : IDisposable
         var self = new SelfMetrics(collectors.Select(c => c.Name));
         _store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)),
             _time, self.WriteTo);
-        _cycle = new CollectionCycle(_libvirt, collectors, families, _store, self, _time, NullLogger<CollectionCycle>.Instance);
+        _cycle = new CollectionCycle(_libvirt, null, collectors, families, _store, self, _time, NullLogger<CollectionCycle>.Instance);
     }
 
     public void Dispose() => _libvirt.Dispose();
@@ -119,8 +119,12 @@ public sealed class CollectionCycleTests : IDisposable
     {
         _cycle.Run();
         var body = Body();
-        foreach (var stage in new[] { "libvirt", "collectors", "render", "gc", "good", "conntrack" })
+        foreach (var stage in new[] { "libvirt", "collectors", "render", "gc" })
             Assert.Contains($"oie_exporter_collection_duration_seconds{{stage=\"{stage}\"}}", body);
+        foreach (var collector in new[] { "good", "broken", "conntrack" })
+            Assert.Contains($"oie_exporter_collector_duration_seconds{{collector=\"{collector}\"}}", body);
+        // A collector's duration is not repeated as a stage (a collector and the conntrack read can share a name).
+        Assert.DoesNotContain("oie_exporter_collection_duration_seconds{stage=\"good\"}", body);
         Assert.Contains("oie_exporter_libvirt_up 1", body);
         Assert.Contains("oie_exporter_instances 8", body);
     }
@@ -133,7 +137,7 @@ public sealed class CollectionCycleTests : IDisposable
         var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)),
             _time, self.WriteTo);
         var published = new List<bool>();
-        var cycle = new CollectionCycle(_libvirt,
+        var cycle = new CollectionCycle(_libvirt, null,
             [new("good", new DelegateCollector([Good], (s, w) => w.Write(Good, s.Instances[0], 1, s.Instances[0].Facts.Domain)))],
             families, store, self, _time, NullLogger<CollectionCycle>.Instance,
             collectHeap: () =>
@@ -158,7 +162,7 @@ public sealed class CollectionCycleTests : IDisposable
         var families = new FamilyTable([[Good]]);
         var self = new SelfMetrics(["good"]);
         var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)), _time, self.WriteTo);
-        var cycle = new CollectionCycle(_libvirt, [new("good", new DelegateCollector([Good], (s, w) => { }))], families, store, self, _time,
+        var cycle = new CollectionCycle(_libvirt, null, [new("good", new DelegateCollector([Good], (s, w) => { }))], families, store, self, _time,
             NullLogger<CollectionCycle>.Instance);
         _time.Advance(TimeSpan.FromSeconds(7));
         cycle.Run();
@@ -185,7 +189,7 @@ public sealed class CollectionCycleTests : IDisposable
         var families = new FamilyTable([[Good]]);
         var self = new SelfMetrics(["good"]);
         var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)), _time, self.WriteTo);
-        var cycle = new CollectionCycle(down, [new("good", new DelegateCollector([Good], (s, w) => { }))], families, store, self, _time,
+        var cycle = new CollectionCycle(down, null, [new("good", new DelegateCollector([Good], (s, w) => { }))], families, store, self, _time,
             NullLogger<CollectionCycle>.Instance);
         var snapshot = cycle.Run();
         Assert.False(snapshot.LibvirtAvailable);

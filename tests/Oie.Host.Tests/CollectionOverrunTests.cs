@@ -28,7 +28,7 @@ public sealed class CollectionOverrunTests : IDisposable
         var slow = new NamedCollector("slow", new SlowCollector(this));
         var families = new FamilyTable([slow.Collector.Families]);
         _store = new ExpositionStore(families, new CacheTtls(Interval, TimeSpan.FromHours(1), Interval), _time, _self.WriteTo);
-        _cycle = new CollectionCycle(_libvirt, [slow], families, _store, _self, _time, NullLogger<CollectionCycle>.Instance);
+        _cycle = new CollectionCycle(_libvirt, null, [slow], families, _store, _self, _time, NullLogger<CollectionCycle>.Instance);
     }
 
     public void Dispose() => _libvirt.Dispose();

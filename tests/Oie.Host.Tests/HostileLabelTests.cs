@@ -12,7 +12,8 @@ namespace Oie.Host.Tests;
 
 /// <summary>
 /// Label values with quotes, backslashes, newlines and non-ASCII (a domain name, Nova's owner uuid, a disk path) and a
-/// fixed IP claimed by two instances: the exposition stays valid for promtool, never a failed scrape.
+/// fixed IP claimed by two instances with no zone to tell them apart (counted for both, each with its own labels): the
+/// exposition stays valid for promtool, never a failed scrape.
 /// </summary>
 public sealed class HostileLabelTests : IAsyncLifetime
 {
@@ -26,7 +27,7 @@ public sealed class HostileLabelTests : IAsyncLifetime
     {
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-libvirt.uri=test://{Path.Combine(Fixtures, "node.xml")}", "-web.listen-address=127.0.0.1:0",
-            $"-conntrack.path={Path.Combine(Fixtures, "conntrack.txt")}", "-conntrack.min=1", "-cpu.min=0"]).Success);
+            $"-conntrack.path={Path.Combine(Fixtures, "conntrack.txt")}", "-conntrack.min=1", "-cpu.min=0", "-conntrack.zones=none"]).Success);
         _app = ExporterApp.Build(commandLine, _time);
         _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         await _app.StartAsync();
@@ -55,11 +56,14 @@ public sealed class HostileLabelTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_fixed_ip_claimed_by_two_instances_is_counted_once_for_the_first()
+    public void A_fixed_ip_two_instances_claim_without_zones_is_counted_for_each_and_reported()
     {
         var lines = _body.Split('\n').Where(l => l.StartsWith("oie_conntrack_ip_total{", StringComparison.Ordinal)).ToList();
-        Assert.Single(lines, l => l.Contains("ip=\"10.0.0.5\""));
-        Assert.Contains(lines, l => l.Contains("ip=\"10.0.0.5\"") && l.EndsWith(" 2", StringComparison.Ordinal));
+        var shared = lines.Where(l => l.Contains("ip=\"10.0.0.5\"")).ToList();
+        Assert.Equal(2, shared.Count);
+        Assert.All(shared, l => Assert.EndsWith(" 2", l, StringComparison.Ordinal));
+        Assert.Single(shared, l => l.Contains("domain=\"instance-00000002\""));
         Assert.Contains(lines, l => l.Contains("ip=\"fd00::6\"") && l.Contains("domain=\"instance-00000002\""));
+        Assert.Contains("\noie_exporter_ambiguous_fixed_ips 1\n", _body);
     }
 }

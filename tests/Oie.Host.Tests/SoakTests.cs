@@ -2,6 +2,8 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oie.Abstractions;
+using Oie.Conntrack;
+using Oie.Conntrack.Reading;
 using Oie.Generated;
 using Oie.Host.CommandLine;
 using Oie.Host.Exposition;
@@ -24,6 +26,7 @@ public class SoakTests
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-conntrack.path={RepoPaths.SampleConntrack}", "-conntrack.min=1", "-cpu.min=0"]).Success);
         var collectors = commandLine.CreateCollectors(new PluginContext(NullLoggerFactory.Instance, time));
+        var conntrack = new ConntrackReader(commandLine.ConntrackSource.Resolve(TimeSpan.FromSeconds(10)), NullLogger<ConntrackReader>.Instance);
         var families = new FamilyTable(collectors.Select(c => c.Collector.Families));
         var self = new SelfMetrics(collectors.Select(c => c.Name));
         var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)),
@@ -36,7 +39,13 @@ public class SoakTests
         {
             // Each cycle one instance is destroyed and a new one created: after 3000 cycles 3000 UUIDs have come and gone.
             var instances = Enumerable.Range(cycle, Live).Select(n => Instance(n, cpuNs += 1_000_000, time.GetTimestamp())).ToArray();
-            var snapshot = Cycle.Of(time.GetTimestamp(), instances);
+            var snapshot = new CycleSnapshot
+            {
+                Timestamp = time.GetTimestamp(),
+                LibvirtAvailable = true,
+                Instances = instances,
+                Conntrack = conntrack.Read(FixedIpIndex.Build(instances), recordContacts: true),
+            };
             var samples = new CycleSamples(families);
             foreach (var (_, collector) in collectors)
                 collector.Collect(snapshot, samples);

@@ -223,7 +223,8 @@ public class DomainXmlFuzzTests
             var ports = new XElement(ns + "ports");
             for (var p = random.Next(4); p > 0; p--)
             {
-                var port = new XElement(ns + "port", new XAttribute("uuid", RandomGuid(random)));
+                var portId = RandomGuid(random);
+                var port = new XElement(ns + "port", new XAttribute("uuid", portId));
                 for (var n = random.Next(4); n > 0; n--)
                 {
                     var v6 = random.Next(2) == 0;
@@ -234,7 +235,7 @@ public class DomainXmlFuzzTests
                     if (random.Next(3) > 0)
                         ip.Add(new XAttribute("ipVersion", v6 ? "6" : "4"));
                     port.Add(ip);
-                    ips.Add(new FixedIp(address, v6 ? 6 : 4));
+                    ips.Add(new FixedIp(address, v6 ? 6 : 4, portId.ToString()));
                 }
                 ports.Add(port);
             }

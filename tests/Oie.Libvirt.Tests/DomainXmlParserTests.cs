@@ -47,7 +47,12 @@ public class DomainXmlParserTests
         Assert.Equal("6f70656e-7374-6163-6b20-70726f6a6563", facts.ProjectUuid);
         Assert.Equal(4, facts.FlavorVcpus);
         Assert.Equal(2, facts.DomainVcpus);
-        Assert.Equal([new FixedIp("10.0.0.5", 4), new FixedIp("fd00::5", 6), new FixedIp("192.168.7.9", 4)], facts.FixedIps.ToArray());
+        Assert.Equal(
+            [
+                new FixedIp("10.0.0.5", 4, "22222222-0000-4000-8000-000000000000"), new FixedIp("fd00::5", 6, "22222222-0000-4000-8000-000000000000"),
+                new FixedIp("192.168.7.9", 4, "22222222-0000-4000-8000-000000000001"),
+            ],
+            facts.FixedIps.ToArray());
     }
 
     [Fact]

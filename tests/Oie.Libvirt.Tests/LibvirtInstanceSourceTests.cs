@@ -51,7 +51,8 @@ public class LibvirtInstanceSourceTests
              new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000001")],
             nova.Disks.ToArray());
         Assert.Equal(["tap22222222-00"], nova.Interfaces.ToArray());
-        Assert.Equal([new FixedIp("10.0.0.6", 4), new FixedIp("fd00::6", 6)], nova.FixedIps.ToArray());
+        Assert.Equal([new FixedIp("10.0.0.6", 4, "22222222-0000-4000-8000-000000000001"), new FixedIp("fd00::6", 6, "22222222-0000-4000-8000-000000000001")],
+            nova.FixedIps.ToArray());
 
         var iscsi = byName["instance-iscsi"].Facts;
         Assert.Equal(

@@ -92,9 +92,9 @@ public sealed class InstanceBuilder
     }
 
     /// <summary>A <c>nova:ports/nova:port/nova:ip</c> entry, address as written in the metadata.</summary>
-    public InstanceBuilder FixedIp(string address, int version)
+    public InstanceBuilder FixedIp(string address, int version, string portId = "")
     {
-        _fixedIps.Add(new FixedIp(address, version));
+        _fixedIps.Add(new FixedIp(address, version, portId));
         return this;
     }
 

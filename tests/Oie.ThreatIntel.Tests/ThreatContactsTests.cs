@@ -34,22 +34,18 @@ public class ThreatContactsTests
         _contacts = new ThreatContacts(holder, _families, ["tor", "spamhaus"], _time, _log.For<ThreatContacts>());
     }
 
-    private RecordingSampleWriter Write()
-    {
-        var writer = new RecordingSampleWriter(_families);
-        _contacts.WriteSamples(writer);
-        return writer;
-    }
+    private RecordingSampleWriter Run(ConntrackTableBuilder table) => _contacts.Run(table.Snapshot());
+
+    private ConntrackTableBuilder WebAndDb() => new ConntrackTableBuilder().Slot(_web, "10.0.0.10").Slot(_db, "10.0.0.11");
 
     [Fact]
     public void A_contact_exports_1_per_listing_feed_with_the_instance_labels_in_order()
     {
-        _contacts.BeginCycle([_web, _db], []);
-        _contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: true);
-        _contacts.OnContact(1, true, Ip.V6("2a0e:1c87:1::5"), outbound: false);
-        _contacts.OnContact(1, false, Ip.V4("8.8.8.8"), outbound: true);
+        var samples = Run(WebAndDb()
+            .Contact(0, "185.220.101.1", outbound: true)
+            .Contact(1, "2a0e:1c87:1::5", outbound: false)
+            .Contact(1, "8.8.8.8", outbound: true)).Samples;
 
-        var samples = Write().Samples;
         Assert.Equal(["oie_tor_contact", "oie_spamhaus_contact", "oie_spamhaus_contact"], samples.Select(s => s.Name));
         Assert.All(samples, s => Assert.Equal(1, s.Value));
         Assert.Equal(["domain", "instance_uuid", "project_uuid", "user_uuid"], samples[0].Family.LabelNames.ToArray());
@@ -63,77 +59,73 @@ public class ThreatContactsTests
     [Fact]
     public void A_v4_block_shorter_than_16_and_a_v6_prefix_shorter_than_48_are_hits()
     {
-        _contacts.BeginCycle([_web, _db], []);
-        _contacts.OnContact(0, false, Ip.V4("1.200.3.4"), outbound: true);
-        _contacts.OnContact(1, true, Ip.V6("2a0e:1c86:ffff::1"), outbound: true);
-        Assert.Equal([_web, _db], Write().Of("oie_spamhaus_contact").Select(s => s.Instance));
+        var samples = Run(WebAndDb().Contact(0, "1.200.3.4").Contact(1, "2a0e:1c86:ffff::1"));
+        Assert.Equal([_web, _db], samples.Of("oie_spamhaus_contact").Select(s => s.Instance));
     }
 
     [Fact]
     public void No_hit_writes_nothing_and_a_new_cycle_forgets_the_last_one()
     {
-        _contacts.BeginCycle([_web], []);
-        _contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: true);
-        Assert.NotEmpty(Write().Samples);
-        _contacts.BeginCycle([_web], []);
-        _contacts.OnContact(0, false, Ip.V4("9.9.9.9"), outbound: true);
-        _contacts.OnContact(0, true, Ip.V6("2001:db8::1"), outbound: true);
-        Assert.Empty(Write().Samples);
+        Assert.NotEmpty(Run(WebAndDb().Contact(0, "185.220.101.1")).Samples);
+        Assert.Empty(Run(WebAndDb().Contact(0, "9.9.9.9").Contact(0, "2001:db8::1")).Samples);
     }
 
     [Fact]
     public void Slots_of_the_same_instance_give_one_sample_per_feed()
     {
-        _contacts.BeginCycle([_web, _web, _db], []);
-        _contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: true);
-        _contacts.OnContact(1, true, Ip.V6("2a0b:f4c2::1"), outbound: false);
+        var table = new ConntrackTableBuilder().Slot(_web, "10.0.0.10").Slot(_web, "fd00::10").Slot(_db, "10.0.0.11")
+            .Contact(0, "185.220.101.1").Contact(1, "2a0b:f4c2::1", outbound: false);
         Assert.Equal([("oie_tor_contact", _web), ("oie_spamhaus_contact", _web)],
-            Write().Samples.Select(s => (s.Name, s.Instance!)));
+            Run(table).Samples.Select(s => (s.Name, s.Instance!)));
     }
 
     [Fact]
-    public void Contacts_allocate_nothing()
+    public void A_table_that_could_not_be_read_fails_the_stage_without_counting_the_error_again()
     {
-        _contacts.BeginCycle([_web, _db], []);
-        _contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: true);
-        var miss = Ip.V4("9.9.9.9");
-        var hit = Ip.V4("185.220.101.1");
-        Contact(miss, hit); // warm-up: tiering and on-stack replacement allocate once, whatever the count
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Contact(miss, hit);
-        // 200,000 contacts: one byte each would be 200 KB; the bound only leaves room for the runtime's own bookkeeping.
-        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 8 * 1024);
+        var table = WebAndDb().Contact(0, "185.220.101.1").Read(ConntrackFamilies.None, "conntrack exited with status 1");
+        var failure = Assert.Throws<CollectorSourceException>(() => Run(table));
+        Assert.True(failure.AlreadyReported);
+        Assert.Equal("conntrack", failure.Source);
     }
 
-    private void Contact(UInt128 miss, UInt128 hit)
+    [Fact]
+    public void Matching_allocates_nothing_per_contact()
     {
+        var few = WebAndDb().Contact(0, "185.220.101.1").Snapshot();
+        var many = WebAndDb();
         for (var i = 0; i < 100_000; i++)
-        {
-            _contacts.OnContact(i & 1, false, miss + (uint)i, outbound: true);
-            _contacts.OnContact(0, false, hit, outbound: false);
-        }
+            many.Contact(i & 1, $"9.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}").Contact(0, "185.220.101.1", outbound: false);
+        var manySnapshot = many.Snapshot();
+        _contacts.Run(few); // warm-up: tiering and on-stack replacement allocate once, whatever the count
+        _contacts.Run(manySnapshot);
+
+        var writer = new RecordingSampleWriter(_families);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        _contacts.Collect(few, writer);
+        var baseline = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        _contacts.Collect(manySnapshot, writer);
+        // 200,000 contacts: one byte each would be 200 KB; the bound only leaves room for the runtime's own bookkeeping.
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before - baseline, -8 * 1024, 8 * 1024);
     }
 
     [Fact]
     public void Hits_are_logged_once_per_instance_and_feed_per_10_minutes_with_the_suppressed_count()
     {
-        _contacts.BeginCycle([_web], ["fd00::10"]);
+        var table = new ConntrackTableBuilder().Slot(_web, "fd00::10");
         for (var i = 0; i < 100; i++)
-            _contacts.OnContact(0, true, Ip.V6("2a0b:f4c2::1"), outbound: true);
-        _contacts.WriteSamples(new RecordingSampleWriter());
+            table.Contact(0, "2a0b:f4c2::1");
+        Run(table);
         var line = Assert.Single(_log.At(LogLevel.Information));
         Assert.Contains("instance-0000000a (aaaaaaaa-0000-0000-0000-00000000000a) fd00::10 outbound to 2a0b:f4c2::1, listed by feed tor", line);
 
         _time.Advance(TimeSpan.FromMinutes(9));
-        _contacts.BeginCycle([_web], []);
-        _contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: false);
-        _contacts.WriteSamples(new RecordingSampleWriter());
+        Run(new ConntrackTableBuilder().Slot(_web, "10.0.0.10").Contact(0, "185.220.101.1", outbound: false));
         Assert.Equal(2, _log.At(LogLevel.Information).Count);
-        Assert.Contains("inbound from 185.220.101.1, listed by feed spamhaus", _log.At(LogLevel.Information)[1]);
+        Assert.Contains("10.0.0.10 inbound from 185.220.101.1, listed by feed spamhaus", _log.At(LogLevel.Information)[1]);
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        _contacts.BeginCycle([_web], ["fd00::10"]);
-        _contacts.OnContact(0, true, Ip.V6("2a0b:f4c2::1"), outbound: true);
+        Run(new ConntrackTableBuilder().Slot(_web, "fd00::10").Contact(0, "2a0b:f4c2::1"));
         // 99 from the first cycle and the Tor side of 185.220.101.1, which both feeds list.
         Assert.Contains("(100 earlier hits suppressed)", _log.At(LogLevel.Information)[^1]);
     }
@@ -141,13 +133,12 @@ public class ThreatContactsTests
     [Fact]
     public void Hits_suppressed_by_an_instance_that_went_quiet_are_still_reported()
     {
-        _contacts.BeginCycle([_web], []);
+        var table = new ConntrackTableBuilder().Slot(_web, "10.0.0.10");
         for (var i = 0; i < 5; i++)
-            _contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: true);
-        _contacts.WriteSamples(new RecordingSampleWriter());
+            table.Contact(0, "185.220.101.1");
+        Run(table);
         _time.Advance(TimeSpan.FromMinutes(10));
-        _contacts.BeginCycle([_web], []);
-        _contacts.WriteSamples(new RecordingSampleWriter());
+        Run(new ConntrackTableBuilder().Slot(_web, "10.0.0.10"));
         Assert.Contains(_log.At(LogLevel.Information), l => l.Contains("had 4 more hits on feed tor", StringComparison.Ordinal));
     }
 }

@@ -35,10 +35,7 @@ public class ThreatIntelTests
 
         var contacts = intel.CreateContacts();
         var instance = InstanceBuilder.Nova().Build();
-        contacts.BeginCycle([instance], []);
-        contacts.OnContact(0, false, Ip.V4("185.220.101.1"), outbound: true);
-        var writer = new RecordingSampleWriter(intel.ContactFamilies);
-        contacts.WriteSamples(writer);
+        var writer = contacts.Run(new ConntrackTableBuilder().Slot(instance, "10.0.0.5").Contact(0, "185.220.101.1").Snapshot());
         Assert.Equal(["oie_tor_contact", "oie_customlist_contact"], writer.Names);
 
         using var scrape = new MemoryStream();

@@ -11,8 +11,9 @@ public readonly record struct ConntrackEntryDetails(uint Status, uint Mark, usho
 
 /// <summary>
 /// Reads one ctnetlink entry (the payload after <c>nlmsghdr</c>: <c>nfgenmsg</c>, then attributes) into the same
-/// <see cref="ConntrackFlow"/> the text parser makes: CTA_TUPLE_ORIG → CTA_TUPLE_IP (source, destination) and
-/// CTA_TUPLE_PROTO (protocol number). The reply tuple, counters and the rest are skipped by length, never read.
+/// <see cref="ConntrackFlow"/> the text parser makes: CTA_TUPLE_ORIG → CTA_TUPLE_IP (source, destination),
+/// CTA_TUPLE_PROTO (protocol number) and CTA_TUPLE_ZONE (a zone of the original direction only), and CTA_ZONE (a zone
+/// of both directions). The reply tuple, counters and the rest are skipped by length, never read.
 /// </summary>
 public static class ConntrackEntryParser
 {
@@ -31,14 +32,14 @@ public static class ConntrackEntryParser
         byte family = payload[0];
         bool haveTuple = false;
         uint status = 0, mark = 0;
-        ushort zone = 0;
+        ushort zone = 0, originalZone = 0;
         var attributes = new NetlinkAttributeReader(payload[CtNetlink.NfGenMsgLength..]);
         while (attributes.TryRead(out ushort type, out ReadOnlySpan<byte> value))
         {
             switch (type)
             {
                 case CtNetlink.CtaTupleOrig:
-                    if (!TryParseTuple(value, out flow))
+                    if (!TryParseTuple(value, out flow, out originalZone))
                     {
                         return false;
                     }
@@ -69,13 +70,20 @@ public static class ConntrackEntryParser
             return false;
         }
 
+        if (zone == 0)
+        {
+            zone = originalZone;
+        }
+
+        flow = new ConntrackFlow(flow.Source, flow.Destination, flow.Protocol, zone);
         details = new ConntrackEntryDetails(status, mark, zone);
         return true;
     }
 
-    private static bool TryParseTuple(ReadOnlySpan<byte> tuple, out ConntrackFlow flow)
+    private static bool TryParseTuple(ReadOnlySpan<byte> tuple, out ConntrackFlow flow, out ushort zone)
     {
         flow = default;
+        zone = 0;
         IpKey source = default, destination = default;
         int protocol = -1;
         var attributes = new NetlinkAttributeReader(tuple);
@@ -87,6 +95,15 @@ public static class ConntrackEntryParser
                 {
                     return false;
                 }
+            }
+            else if (type == CtNetlink.CtaTupleZone)
+            {
+                if (value.Length != 2)
+                {
+                    return false;
+                }
+
+                zone = BinaryPrimitives.ReadUInt16BigEndian(value);
             }
             else if (type == CtNetlink.CtaTupleProto)
             {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Conntrack.Reading;
 
 /// <summary>Reads the host table's size, net.netfilter.nf_conntrack_max, from its /proc/sys file.</summary>
 internal sealed class ConntrackMaxFile(string path)

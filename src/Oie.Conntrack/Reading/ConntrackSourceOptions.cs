@@ -1,6 +1,6 @@
 using Oie.Abstractions;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Conntrack.Reading;
 
 /// <summary><c>-conntrack.source</c>: how the table is read when no <c>-conntrack.path</c> is given.</summary>
 public enum ConntrackSourceKind
@@ -12,13 +12,10 @@ public enum ConntrackSourceKind
     Netlink,
 }
 
-/// <summary>The conntrack plugin's settings, resolved against the collection interval.</summary>
-public sealed record ConntrackOptions
+/// <summary>How the host reads the conntrack table once per cycle, resolved against the collection interval.</summary>
+public sealed record ConntrackSourceOptions
 {
     public const string DefaultMaxPath = "/proc/sys/net/netfilter/nf_conntrack_max";
-
-    /// <summary><c>-conntrack.min</c>: a fixed IP is exported when at least this many entries match it.</summary>
-    public int Min { get; init; } = 20;
 
     /// <summary><c>-conntrack.path</c>: read this file each cycle instead of running the tool; empty runs the tool.</summary>
     public string Path { get; init; } = "";
@@ -41,22 +38,20 @@ public sealed record ConntrackOptions
     public bool ReadsFile => Path.Length > 0;
 }
 
-/// <summary>The plugin's command-line flags; <see cref="Resolve"/> turns them into <see cref="ConntrackOptions"/>.</summary>
-internal sealed class ConntrackFlags
+/// <summary>The table source's command-line flags; <see cref="Resolve"/> turns them into <see cref="ConntrackSourceOptions"/>.</summary>
+public sealed class ConntrackSourceFlags
 {
     /// <summary>Share of the collection interval the table read may take when <c>-conntrack.timeout</c> is 0.</summary>
     public const double DefaultTimeoutShare = 0.8;
 
-    private readonly Flag<int> _min;
     private readonly Flag<string> _path;
     private readonly Flag<ConntrackSourceKind> _source;
     private readonly Flag<string> _netns;
     private readonly Flag<string[]> _command;
     private readonly Flag<TimeSpan> _timeout;
 
-    public ConntrackFlags(FlagSet flags)
+    public ConntrackSourceFlags(FlagSet flags)
     {
-        _min = flags.Int("conntrack.min", 20, "Minimum conntrack flows per fixed IP for oie_conntrack_ip_total.");
         _path = flags.String("conntrack.path", "",
             "Read conntrack entries from this file each cycle instead of running -conntrack.command\n" +
             "(a saved \"conntrack -L -o extended\" capture, or /proc/net/nf_conntrack); not with -conntrack.source=netlink.");
@@ -71,14 +66,14 @@ internal sealed class ConntrackFlags
         _command = flags.Custom<string[]>("conntrack.command", "conntrack",
             "The conntrack tool, split on whitespace and run without a shell as COMMAND -L -o extended -f ipv4,\n" +
             "then -f ipv6; wrap it to read another namespace, e.g. \"ip netns exec NS conntrack\".",
-            ParseCommand);
+            FlagParsers.Command("conntrack", "conntrack or \"ip netns exec NS conntrack\""));
         _timeout = flags.Custom<TimeSpan>("conntrack.timeout", "0s",
             "Deadline for reading the conntrack table once per cycle; the tool is killed when it passes.\n" +
             "0 means 80% of -collection.interval; must be shorter than the interval.",
             ParseTimeout);
     }
 
-    public ConntrackOptions Resolve(TimeSpan collectionInterval)
+    public ConntrackSourceOptions Resolve(TimeSpan collectionInterval)
     {
         var timeout = _timeout.Value == TimeSpan.Zero ? collectionInterval * DefaultTimeoutShare : _timeout.Value;
         if (timeout >= collectionInterval)
@@ -86,9 +81,8 @@ internal sealed class ConntrackFlags
                 $"-conntrack.timeout={GoDuration.Format(timeout)} must be shorter than -collection.interval=" +
                 $"{GoDuration.Format(collectionInterval)} (0 means 80% of the interval)");
         ThrowIfContradictory();
-        return new ConntrackOptions
+        return new ConntrackSourceOptions
         {
-            Min = _min.Value,
             Path = _path.Value,
             Source = _source.Value,
             Netns = _netns.Value,
@@ -133,12 +127,6 @@ internal sealed class ConntrackFlags
         if (text is "." or ".." || text.Contains('/', StringComparison.Ordinal) || text.Contains('\0', StringComparison.Ordinal))
             return "must be a network namespace name as `ip netns list` shows it (a name under /run/netns, not a path)";
         return text.Length > 255 ? "must be at most 255 characters" : null;
-    }
-
-    internal static string? ParseCommand(string text, out string[] argv)
-    {
-        argv = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return argv.Length > 0 ? null : "must name the conntrack program, e.g. conntrack or \"ip netns exec NS conntrack\"";
     }
 
     internal static string? ParseTimeout(string text, out TimeSpan value)

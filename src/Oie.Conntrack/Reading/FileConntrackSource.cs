@@ -1,20 +1,33 @@
 using System.IO.Pipelines;
 using Oie.Abstractions;
-using Oie.Conntrack;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Conntrack.Reading;
 
 /// <summary>
 /// <c>-conntrack.path</c>: the file is opened afresh each cycle (a saved <c>conntrack -L -o extended</c> capture, or
-/// <c>/proc/net/nf_conntrack</c>) and streamed through the parser. A missing or unreadable file fails the cycle.
+/// <c>/proc/net/nf_conntrack</c>) and streamed through the parser. A missing or unreadable file fails the read.
 /// </summary>
 internal sealed class FileConntrackSource(string path, TimeSpan timeout) : IConntrackSource
 {
     private const int BufferSize = 64 * 1024;
 
-    public ConntrackReadResult Read(FlowAttribution sink, CancellationToken deadline)
+    public string Display => "-conntrack.path=" + path;
+
+    public IReadOnlyList<ListingRead> Read(FlowAttribution sink, CancellationToken deadline)
     {
-        var what = $"-conntrack.path={path}";
+        try
+        {
+            return [new ListingRead(ConntrackFamilies.Both, ReadFile(sink, deadline), null)];
+        }
+        catch (ConntrackSourceException ex)
+        {
+            return [ListingRead.Failed(ConntrackFamilies.Both, ex.Message)];
+        }
+    }
+
+    private ConntrackReadResult ReadFile(FlowAttribution sink, CancellationToken deadline)
+    {
+        var what = Display;
         FileStream stream;
         try
         {

@@ -1,26 +1,36 @@
 using Oie.Abstractions;
-using Oie.Conntrack;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Conntrack.Reading;
 
 /// <summary>Where one cycle's conntrack table comes from: the tool's stdout, a file or a ctnetlink dump.</summary>
 internal interface IConntrackSource
 {
+    /// <summary>How the source is named in logs, e.g. <c>conntrack -L -o extended</c>.</summary>
+    string Display { get; }
+
     /// <summary>
-    /// Streams the whole table through <paramref name="sink"/> once. Throws <see cref="CollectorSourceException"/> when
-    /// the source cannot be read, fails, passes <paramref name="deadline"/> or does not print a conntrack table.
+    /// Streams the whole table through <paramref name="sink"/> once, one listing after the other where the source
+    /// lists each family apart. A listing that cannot be read, fails, passes <paramref name="deadline"/> or does not
+    /// print a conntrack table is reported in its <see cref="ListingRead.Error"/>; the others are still read.
     /// </summary>
-    ConntrackReadResult Read(FlowAttribution sink, CancellationToken deadline);
+    IReadOnlyList<ListingRead> Read(FlowAttribution sink, CancellationToken deadline);
 }
+
+/// <summary>One listing of the table: the families it covers, what it read, and why it failed (null when read whole).</summary>
+internal readonly record struct ListingRead(ConntrackFamilies Families, ConntrackReadResult Result, string? Error)
+{
+    public static ListingRead Failed(ConntrackFamilies families, string error) => new(families, default, error);
+}
+
+/// <summary>A listing failed: its message is what the operator reads.</summary>
+internal sealed class ConntrackSourceException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>What makes a read a failure rather than a (possibly empty) table, and the errors it raises.</summary>
 internal static class ConntrackReadPolicy
 {
-    public const string Source = "conntrack";
-
     /// <summary>
     /// Output in which at least half the lines are malformed (no well-formed entry outnumbers them) is not a conntrack table (a wrong program, an error
-    /// page, a truncated binary file): the cycle fails rather than export counts of the few lines that happened to
+    /// page, a truncated binary file): the listing fails rather than export counts of the few lines that happened to
     /// parse. A few malformed lines among many good ones are skipped and counted (oie_conntrack_malformed_lines).
     /// An empty table (no lines at all) is a valid table.
     /// </summary>
@@ -33,12 +43,9 @@ internal static class ConntrackReadPolicy
 
     public static bool IsGarbage(ConntrackReadResult result) => result.Malformed > 0 && result.Malformed >= result.Flows;
 
-    public static CollectorSourceException Error(string message, Exception? inner = null) => new(Source, message, inner);
+    public static ConntrackSourceException Error(string message, Exception? inner = null) => new(message, inner);
 
-    public static ConntrackReadResult Add(ConntrackReadResult a, ConntrackReadResult b) =>
-        new(a.Lines + b.Lines, a.Flows + b.Flows, a.Malformed + b.Malformed);
-
-    /// <summary>Waits for a read that <see cref="ConntrackTableReader.ReadAsync"/> started (Collect is synchronous).</summary>
+    /// <summary>Waits for a read that <see cref="ConntrackTableReader.ReadAsync"/> started (the cycle is synchronous).</summary>
     public static ConntrackReadResult Wait(ValueTask<ConntrackReadResult> pending) =>
         pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 }

@@ -1,19 +1,18 @@
 using Oie.Abstractions;
-using Oie.Conntrack;
 using Oie.Conntrack.Netlink;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Conntrack.Reading;
 
 /// <summary>
 /// <c>-conntrack.source=netlink</c>: dumps the kernel table over a NETLINK_NETFILTER socket opened afresh each cycle
-/// (inside <c>/run/netns/NAME</c> with <c>-conntrack.netns</c>). A dump the kernel cuts short, refuses or does not end
-/// by the deadline fails the cycle as a whole, as a failing tool does.
+/// (inside <c>/run/netns/NAME</c> with <c>-conntrack.netns</c>). One dump holds both families; a dump the kernel cuts
+/// short, refuses or does not end by the deadline fails as a whole, as a failing tool does.
 /// </summary>
 internal sealed class NetlinkConntrackSource(string netns, TimeSpan timeout) : IConntrackSource
 {
     public string Display => netns.Length > 0 ? $"the ctnetlink dump in network namespace {netns}" : "the ctnetlink dump";
 
-    public ConntrackReadResult Read(FlowAttribution sink, CancellationToken deadline)
+    public IReadOnlyList<ListingRead> Read(FlowAttribution sink, CancellationToken deadline)
     {
         ConntrackReadResult result;
         try
@@ -22,14 +21,16 @@ internal sealed class NetlinkConntrackSource(string netns, TimeSpan timeout) : I
         }
         catch (OperationCanceledException)
         {
-            throw ConntrackReadPolicy.Error($"{Display} did not finish within -conntrack.timeout={GoDuration.Format(timeout)}");
+            return [Failed($"{Display} did not finish within -conntrack.timeout={GoDuration.Format(timeout)}")];
         }
         catch (ConntrackDumpException ex)
         {
-            throw ConntrackReadPolicy.Error($"{Display} failed: {ex.Message}", ex);
+            return [Failed($"{Display} failed: {ex.Message}")];
         }
         if (ConntrackReadPolicy.IsGarbage(result))
-            throw ConntrackReadPolicy.Error($"{Display} returned no usable table: {result.Malformed} of its {result.Lines} entries are malformed");
-        return result;
+            return [Failed($"{Display} returned no usable table: {result.Malformed} of its {result.Lines} entries are malformed")];
+        return [new ListingRead(ConntrackFamilies.Both, result, null)];
     }
+
+    private static ListingRead Failed(string error) => ListingRead.Failed(ConntrackFamilies.Both, error);
 }

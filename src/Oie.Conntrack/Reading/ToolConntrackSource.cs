@@ -1,29 +1,43 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using Oie.Abstractions;
-using Oie.Conntrack;
+using Oie.Processes;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Conntrack.Reading;
 
 /// <summary>
 /// Runs <c>COMMAND -L -o extended -f ipv4</c> and then <c>-f ipv6</c> without a shell (some conntrack-tools versions
 /// list only IPv4 without <c>-f</c>) and parses stdout as it streams. Both runs share the cycle's deadline: when it
-/// passes, the whole process tree is killed. The child is always waited for, so no zombie is left behind.
+/// passes, the whole process tree is killed. The child is always waited for, so no zombie is left behind. A family
+/// whose run fails (the tool exits non-zero for IPv6 on a host without IPv6 conntrack) fails alone: the other
+/// family's listing still counts.
 /// </summary>
 internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpan timeout) : IConntrackSource
 {
-    private static readonly string[] Families = ["ipv4", "ipv6"];
+    private static readonly (string Name, ConntrackFamilies Families)[] Families =
+        [("ipv4", ConntrackFamilies.V4), ("ipv6", ConntrackFamilies.V6)];
     /// <summary>How long stderr may stay open after the tool exited (a grandchild holding it) before it is left.</summary>
     private static readonly TimeSpan StderrGrace = TimeSpan.FromMilliseconds(250);
     private const int BufferSize = 64 * 1024;
 
-    public ConntrackReadResult Read(FlowAttribution sink, CancellationToken deadline)
+    public string Display => string.Join(' ', command) + " -L -o extended";
+
+    public IReadOnlyList<ListingRead> Read(FlowAttribution sink, CancellationToken deadline)
     {
-        var total = new ConntrackReadResult(0, 0, 0);
-        foreach (var family in Families)
-            total = ConntrackReadPolicy.Add(total, RunOnce(family, sink, deadline));
-        return total;
+        var listings = new ListingRead[Families.Length];
+        for (var i = 0; i < Families.Length; i++)
+        {
+            var (name, families) = Families[i];
+            try
+            {
+                listings[i] = new ListingRead(families, RunOnce(name, sink, deadline), null);
+            }
+            catch (ConntrackSourceException ex)
+            {
+                listings[i] = ListingRead.Failed(families, ex.Message);
+            }
+        }
+        return listings;
     }
 
     private ConntrackReadResult RunOnce(string family, FlowAttribution sink, CancellationToken deadline)
@@ -38,7 +52,7 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
         string stderrText;
         try
         {
-            using var onDeadline = deadline.Register(() => timedOut |= Kill(process));
+            using var onDeadline = deadline.Register(() => timedOut |= ChildProcess.KillTree(process));
             result = ReadStdout(process, sink, deadline);
             process.WaitForExitAsync(deadline).GetAwaiter().GetResult();
         }
@@ -51,7 +65,7 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
             // Whatever happened (a parser exception included), the child does not outlive this cycle: killed if it
             // still runs, and always waited for so that no zombie is left behind.
             if (!process.HasExited)
-                Kill(process);
+                ChildProcess.KillTree(process);
             process.WaitForExit();
             stderrText = StderrTail.Collect(stderr, StderrGrace);
         }
@@ -80,46 +94,16 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
 
     private Process Start(string family, string display)
     {
-        var startInfo = new ProcessStartInfo(command[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        for (var i = 1; i < command.Count; i++)
-            startInfo.ArgumentList.Add(command[i]);
-        foreach (var argument in (ReadOnlySpan<string>)["-L", "-o", "extended", "-f", family])
-            startInfo.ArgumentList.Add(argument);
-        startInfo.Environment["LC_ALL"] = "C";
         try
         {
-            var process = Process.Start(startInfo) ?? throw new InvalidOperationException("no process was started");
-            process.StandardInput.Close();
-            return process;
+            return ChildProcess.Start([.. command, "-L", "-o", "extended", "-f", family], display);
         }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
+        catch (ChildProcessStartException ex)
         {
-            throw ConntrackReadPolicy.Error($"cannot run {display}: {ex.Message} (-conntrack.command names the tool)", ex);
+            throw ConntrackReadPolicy.Error($"{ex.Message} (-conntrack.command names the tool)", ex);
         }
     }
 
-    /// <summary>Kills the process and everything it started; false when it had already exited.</summary>
-    private static bool Kill(Process process)
-    {
-        try
-        {
-            if (process.HasExited)
-                return false;
-            process.Kill(entireProcessTree: true);
-            return true;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or NotSupportedException)
-        {
-            return false;
-        }
-    }
-
-    private CollectorSourceException TimedOut(string display) =>
+    private ConntrackSourceException TimedOut(string display) =>
         ConntrackReadPolicy.Error($"{display} did not finish within -conntrack.timeout={GoDuration.Format(timeout)} and was killed");
 }

@@ -8,11 +8,13 @@ using Oie.Libvirt;
 namespace Oie.Host.Collection;
 
 /// <summary>
-/// One collection cycle: read libvirt once, build the immutable snapshot, let every enabled collector turn it into
-/// samples, publish them to the exposition store, then collect the heap. A failing collector loses only its own samples.
+/// One collection cycle: read libvirt once, then the conntrack zone map and table (when anything enabled needs them),
+/// build the immutable snapshot, let every enabled collector (the threat contacts last) turn it into samples, publish
+/// them to the exposition store, then collect the heap. A failing collector loses only its own samples.
 /// </summary>
 internal sealed partial class CollectionCycle(
     IInstanceSource libvirt,
+    ConntrackStage? conntrack,
     IReadOnlyList<NamedCollector> collectors,
     FamilyTable families,
     ExpositionStore store,
@@ -38,11 +40,13 @@ internal sealed partial class CollectionCycle(
         self.StageDuration.WithLabels("libvirt").Set(time.GetElapsedTime(started).TotalSeconds);
         ReportLibvirt(read);
 
+        IReadOnlyList<Instance> instances = read.Available ? read.Instances : [];
         var snapshot = new CycleSnapshot
         {
             Timestamp = started,
             LibvirtAvailable = read.Available,
-            Instances = read.Available ? read.Instances : [],
+            Instances = instances,
+            Conntrack = conntrack?.Read(instances),
         };
 
         var collectorsStarted = time.GetTimestamp();
@@ -93,6 +97,13 @@ internal sealed partial class CollectionCycle(
                 LogSourceBack(name);
             return true;
         }
+        catch (CollectorSourceException ex) when (ex.AlreadyReported)
+        {
+            // Its input (the conntrack table) failed; the stage that read it counted and logged that.
+            samples.Discard(collector.Families);
+            self.CollectorSuccess.WithLabels(name).Set(0);
+            return false;
+        }
         catch (CollectorSourceException ex)
         {
             samples.Discard(collector.Families);
@@ -114,9 +125,7 @@ internal sealed partial class CollectionCycle(
         }
         finally
         {
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            self.CollectorDuration.WithLabels(name).Set(seconds);
-            self.StageDuration.WithLabels(name).Set(seconds);
+            self.CollectorDuration.WithLabels(name).Set(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

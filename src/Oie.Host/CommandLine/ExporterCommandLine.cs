@@ -1,4 +1,5 @@
 using Oie.Abstractions;
+using Oie.Conntrack.Reading;
 using Oie.ThreatIntel;
 
 namespace Oie.Host.CommandLine;
@@ -7,8 +8,9 @@ namespace Oie.Host.CommandLine;
 internal sealed record NamedCollector(string Name, ICollector Collector);
 
 /// <summary>
-/// Every flag of the exporter: the host's, each compiled-in plugin's, node_exporter-style <c>-collector.NAME</c> switches
-/// and the seed's <c>-NAME.enable</c> feed switches, each with the default plugins.json gives.
+/// Every flag of the exporter: the host's (the conntrack table and zone map it reads for the collectors included),
+/// each compiled-in plugin's, node_exporter-style <c>-collector.NAME</c> switches and the seed's <c>-NAME.enable</c> feed
+/// switches, each with the default plugins.json gives.
 /// </summary>
 internal sealed class ExporterCommandLine
 {
@@ -18,6 +20,8 @@ internal sealed class ExporterCommandLine
     public ExporterCommandLine(IReadOnlyList<CollectorRegistration> collectors, IReadOnlyList<FeedRegistration>? feeds = null)
     {
         Host = new HostFlags(Flags);
+        ConntrackSource = new ConntrackSourceFlags(Flags);
+        Zones = new ZoneFlags(Flags);
         foreach (var registration in collectors)
         {
             var enabled = Flags.Bool("collector." + registration.Name, registration.EnabledByDefault,
@@ -37,11 +41,20 @@ internal sealed class ExporterCommandLine
     public FlagSet Flags { get; } = new();
     public HostFlags Host { get; }
 
+    /// <summary>How the conntrack table is read (-conntrack.source, -conntrack.path, ...).</summary>
+    public ConntrackSourceFlags ConntrackSource { get; }
+
+    /// <summary>Where the conntrack zones come from (-conntrack.zones, -ovs.db, ...).</summary>
+    public ZoneFlags Zones { get; }
+
     /// <summary>The flags shared by all feeds (-feeds.cache-dir …); null when no feed is compiled in.</summary>
     public ThreatIntelFlags? Feeds { get; }
 
     /// <summary>The collectors switched on, by name, in plugins.json order.</summary>
     public IReadOnlyList<string> EnabledCollectorNames => [.. _collectors.Where(c => c.Enabled.Value).Select(c => c.Registration.Name)];
+
+    /// <summary>A threat feed is switched on: the cycle then reads the conntrack table, whatever collectors run.</summary>
+    public bool AnyFeedEnabled => _feeds.Any(f => f.Enabled.Value);
 
     public FlagParseResult Parse(IReadOnlyList<string> args) => Flags.Parse(args);
 

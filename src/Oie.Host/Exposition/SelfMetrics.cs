@@ -10,13 +10,14 @@ internal sealed class SelfMetrics
     public static readonly string[] Stages = ["libvirt", "collectors", "render", "gc"];
     public static readonly string[] ErrorSources = ["libvirt", "libvirt_domain", "collector"];
 
-    public SelfMetrics(IEnumerable<string> collectorNames)
+    /// <param name="readsConntrack">The cycle reads the conntrack table (and the zone map): its metrics are created.</param>
+    public SelfMetrics(IEnumerable<string> collectorNames, bool readsConntrack = false)
     {
         Registry = Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
         StageDuration = factory.CreateGauge("oie_exporter_collection_duration_seconds",
-            "Duration of each stage of the last collection cycle in seconds: libvirt, each collector by name, collectors (all), render, gc (the heap collection after the render).", "stage");
+            "Duration of each stage of the last collection cycle in seconds: libvirt, zones (the conntrack zone map), conntrack (read, parse and attribute the table), collectors (all, the threat contacts included), render, gc (the heap collection after the render).", "stage");
         Errors = factory.CreateCounter("oie_exporter_collection_errors_total",
             "Errors met by the collection loop, by source.", "source");
         // Absent until the first cycle has reported them: a 0 before then would claim a failure nobody saw.
@@ -33,8 +34,22 @@ internal sealed class SelfMetrics
             "Duration of each collector in the last cycle in seconds.", "collector");
         CollectorSuccess = factory.CreateGauge("oie_exporter_collector_success",
             "1 if the collector succeeded in the last cycle, else 0.", "collector");
+        AmbiguousFixedIps = factory.CreateGauge("oie_exporter_ambiguous_fixed_ips",
+            "Fixed IPs claimed by more than one instance that no conntrack zone told apart in the last cycle: their conntrack entries and threat contacts were counted for every claimant.",
+            untilSet);
+        ConntrackReadSuccess = factory.CreateGauge("oie_exporter_conntrack_read_success",
+            "1 if the last cycle read the conntrack table's entries of this address family whole, else 0 (that family's fixed IPs are then left out).",
+            new GaugeConfiguration { LabelNames = ["family"], SuppressInitialValue = true });
+        ZonePorts = factory.CreateGauge("oie_exporter_conntrack_zone_ports",
+            "Neutron ports whose conntrack zone the last cycle read from the node's Neutron backend (0 while it could not be read or none is in use).",
+            new GaugeConfiguration { LabelNames = ["backend"], SuppressInitialValue = true });
         foreach (var stage in Stages)
             StageDuration.WithLabels(stage);
+        if (readsConntrack)
+        {
+            Errors.WithLabels("conntrack");
+            Errors.WithLabels("zones");
+        }
         foreach (var source in ErrorSources)
             Errors.WithLabels(source);
         foreach (var name in collectorNames)
@@ -51,6 +66,9 @@ internal sealed class SelfMetrics
     public Gauge AllocatedBytes { get; }
     public Gauge CollectorDuration { get; }
     public Gauge CollectorSuccess { get; }
+    public Gauge AmbiguousFixedIps { get; }
+    public Gauge ConntrackReadSuccess { get; }
+    public Gauge ZonePorts { get; }
 
     public void WriteTo(Stream output) =>
         Registry.CollectAndExportAsTextAsync(output, ExpositionFormat.PrometheusText, CancellationToken.None).GetAwaiter().GetResult();

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Oie.Collectors.Conntrack;
+namespace Oie.Processes;
 
 /// <summary>Drains a child's stderr so it can never block on a full pipe, keeping only the end for error messages.</summary>
-internal static class StderrTail
+public static class StderrTail
 {
     private const int Keep = 1024;
 

@@ -1,0 +1,90 @@
+using Oie.Net;
+
+namespace Oie.Abstractions;
+
+/// <summary>The address families of a conntrack read.</summary>
+[Flags]
+public enum ConntrackFamilies : byte
+{
+    None = 0,
+    V4 = 1,
+    V6 = 2,
+    Both = V4 | V6,
+}
+
+/// <summary>
+/// One cycle's conntrack table as the host read and attributed it, before any collector runs: per fixed-IP slot the
+/// number of entries attributed to it and, when a threat feed is enabled, every attributed entry's remote endpoint.
+/// The table itself is not kept: at a million entries it would cost tens of MiB a cycle, and nothing after
+/// attribution needs the entries that touch no instance. Immutable once built.
+/// </summary>
+public sealed class ConntrackTable
+{
+    /// <summary>A table that could not be read at all this cycle.</summary>
+    public static ConntrackTable Failed(IReadOnlyList<FixedIpSlot> slots, IReadOnlyList<string> errors) => new()
+    {
+        Read = ConntrackFamilies.None,
+        Errors = errors,
+        Slots = slots,
+        Counts = new int[slots.Count],
+    };
+
+    /// <summary>The families whose listing was read whole. A slot of another family has no count this cycle
+    /// (its listing failed: see <see cref="Errors"/>); <see cref="Entries"/> covers these families only.</summary>
+    public required ConntrackFamilies Read { get; init; }
+
+    /// <summary>Why a listing failed this cycle, one message per failed listing; empty when all were read.</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>Well-formed entries read, over <see cref="Read"/>'s families.</summary>
+    public long Entries { get; init; }
+
+    /// <summary>Lines (or netlink entries) skipped as malformed, over <see cref="Read"/>'s families.</summary>
+    public long Malformed { get; init; }
+
+    /// <summary>net.netfilter.nf_conntrack_max, when readable.</summary>
+    public long? Max { get; init; }
+
+    /// <summary>Every fixed IP the cycle's instances claim, one slot per (instance, address).</summary>
+    public required IReadOnlyList<FixedIpSlot> Slots { get; init; }
+
+    /// <summary>Entries attributed to each slot (aligned with <see cref="Slots"/>).</summary>
+    public required int[] Counts { get; init; }
+
+    /// <summary>Attributed entries' IPv4 remote endpoints, one per (entry, slot) attribution; empty unless
+    /// contacts were asked for.</summary>
+    public ReadOnlyMemory<ContactV4> ContactsV4 { get; init; }
+
+    /// <summary>The same for IPv6.</summary>
+    public ReadOnlyMemory<ContactV6> ContactsV6 { get; init; }
+
+    /// <summary>Fixed IPs claimed by more than one instance that no conntrack zone told apart this cycle: their
+    /// entries were counted for every claimant.</summary>
+    public IReadOnlyList<AmbiguousFixedIp> Ambiguous { get; init; } = [];
+
+    public bool HasRead(IpFamily family) =>
+        (Read & (family == IpFamily.V4 ? ConntrackFamilies.V4 : ConntrackFamilies.V6)) != 0;
+
+    /// <summary>True when nothing could be read: every consumer of the table fails this cycle.</summary>
+    public bool IsFailed => Read == ConntrackFamilies.None;
+}
+
+/// <summary>One fixed IP of one instance.</summary>
+/// <param name="Address">The parsed address (format it for the canonical text).</param>
+/// <param name="Zone">The conntrack zone of its port on this node, 0 when the node's Neutron backend names none.</param>
+public readonly record struct FixedIpSlot(Instance Instance, FixedIp FixedIp, IpKey Address, ushort Zone);
+
+/// <param name="Slot">Index into <see cref="ConntrackTable.Slots"/>.</param>
+/// <param name="Remote">The entry's other original endpoint.</param>
+/// <param name="Outbound">The slot's address is the entry's original source: the instance opened the flow.</param>
+public readonly record struct ContactV4(uint Remote, int Slot, bool Outbound);
+
+/// <param name="RemoteHigh">The remote's upper 64 bits.</param>
+/// <param name="RemoteLow">The remote's lower 64 bits.</param>
+public readonly record struct ContactV6(ulong RemoteHigh, ulong RemoteLow, int Slot, bool Outbound)
+{
+    public UInt128 Remote => new(RemoteHigh, RemoteLow);
+}
+
+/// <summary>An address that several instances claim, with the slots of its claimants.</summary>
+public sealed record AmbiguousFixedIp(IpKey Address, IReadOnlyList<int> Slots);
