@@ -40,7 +40,7 @@ public sealed partial class PrometheusKitTests
         string[] expected =
         [
             "OieExporterDown", "OieExporterAbsent", "OieLibvirtDown", "OieCollectionStale", "OieCollectorFailing",
-            "OieFeedStale", "OieConntrackTableNearFull", "OieInstanceHighCpu", "OieDiskReadIopsOverThreshold",
+            "OieFeedStale", "OieConntrackTableNearFull", "OieAmbiguousFixedIps", "OieInstanceHighCpu", "OieDiskReadIopsOverThreshold",
             "OieDiskWriteIopsOverThreshold", "OieTorContact", "OieSpamhausContact", "OieEmergingThreatsContact",
             "OieCustomListContact",
         ];
