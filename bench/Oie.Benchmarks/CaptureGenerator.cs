@@ -14,20 +14,30 @@ public static class CaptureGenerator
     public const int DefaultLines = 1_000_000;
     public const int DefaultInstances = 1_000;
 
-    /// <summary>Instance i has fixed IPs 10.(i/256).(i%256).10 and fd00:10::(i):a.</summary>
-    public static List<Instance> Instances(int count = DefaultInstances) =>
+    /// <summary>Instance i has fixed IPs 10.(i/256).(i%256).10 and fd00:10::(i):a on its port <see cref="PortId"/>.
+    /// A second tenant (<paramref name="tenant"/> 1) holds the same addresses on ports of its own.</summary>
+    public static List<Instance> Instances(int count = DefaultInstances, int tenant = 0) =>
     [
         .. Enumerable.Range(0, count).Select(i => new Instance(
             new InstanceFacts
             {
-                Domain = $"instance-{i:x8}",
-                InstanceUuid = $"00000000-0000-0000-0000-{i:x12}",
-                FixedIps = [new FixedIp(V4(i).ToString(), 4), new FixedIp(V6(i).ToString(), 6)],
+                Domain = tenant == 0 ? $"instance-{i:x8}" : $"instance-{tenant}-{i:x8}",
+                InstanceUuid = $"0000000{tenant}-0000-0000-0000-{i:x12}",
+                FixedIps = [new FixedIp(V4(i).ToString(), 4, PortId(tenant, i)), new FixedIp(V6(i).ToString(), 6, PortId(tenant, i))],
             },
             new InstanceStats())),
     ];
 
-    public static void Write(string path, int lines = DefaultLines, int instances = DefaultInstances)
+    public static string PortId(int tenant, int instance) => $"{tenant:x8}-0000-4000-8000-{instance:x12}";
+
+    /// <summary>The conntrack zone of a port in a <see cref="Write"/> capture with zones: tenant 0's instance i is in
+    /// zone i + 1, tenant 1's in 2001 + i.</summary>
+    public static ushort Zone(int tenant, int instance) => (ushort)(tenant * 2000 + instance + 1);
+
+    /// <param name="zones">Write each entry that touches an instance in the zone of one of the two tenants' ports
+    /// holding its address (alternately), as on a node where tenants share a subnet; the entries are otherwise the
+    /// same as without.</param>
+    public static void Write(string path, int lines = DefaultLines, int instances = DefaultInstances, bool zones = false)
     {
         var random = new Random(20261127);
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 20) { NewLine = "\n" };
@@ -35,16 +45,24 @@ public static class CaptureGenerator
         for (int n = 0; n < lines; n++)
         {
             line.Clear();
-            Append(line, random, instances);
+            int touched = Append(line, random, instances);
+            if (zones && touched >= 0)
+            {
+                line.Length -= " use=1".Length;
+                line.Append(" zone=").Append(Zone(n & 1, touched)).Append(" use=1");
+            }
+
             writer.WriteLine(line);
         }
     }
 
-    private static void Append(StringBuilder s, Random r, int instances)
+    /// <summary>Appends one entry; returns the instance it touches, or -1.</summary>
+    private static int Append(StringBuilder s, Random r, int instances)
     {
         bool v6 = r.Next(4) == 0;
         int touch = r.Next(100);
-        IpKey instance = v6 ? V6(r.Next(instances)) : V4(r.Next(instances));
+        int k = r.Next(instances);
+        IpKey instance = v6 ? V6(k) : V4(k);
         IpKey remote = Remote(r, v6);
         (IpKey src, IpKey dst) = touch switch
         {
@@ -77,6 +95,7 @@ public static class CaptureGenerator
         }
 
         s.Append("mark=0 delta-time=").Append(r.Next(100000)).Append(" use=1");
+        return touch < 30 ? k : -1;
     }
 
     private static void Tuple(StringBuilder s, Random r, IpKey src, IpKey dst, int protocol, int sport, int dport)

@@ -4,14 +4,14 @@ using BenchmarkDotNet.Running;
 using Oie.Benchmarks;
 using Oie.Conntrack;
 
-// generate [FILE] [LINES]: write the capture. quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
+// generate [FILE] [LINES]: write the capture (generate-zones: with the zones of two tenants sharing every address). quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
 // dumps of a real table (as root). Anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
-    case "generate":
+    case "generate" or "generate-zones":
         string path = args.Length > 1 ? args[1] : ConntrackBenchmarks.CapturePath;
         int lines = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : CaptureGenerator.DefaultLines;
-        CaptureGenerator.Write(path, lines);
+        CaptureGenerator.Write(path, lines, zones: args[0] == "generate-zones");
         Console.WriteLine($"wrote {lines:N0} lines to {path} ({new FileInfo(path).Length:N0} bytes)");
         return 0;
     case "quick":
@@ -21,6 +21,7 @@ switch (args.FirstOrDefault())
         Time("parse only, memory", () => bench.ParseOnly_Memory());
         Time("parse + attribute, memory", () => bench.ParseAndAttribute_Memory());
         Time("parse + attribute, file", () => bench.ParseAndAttribute_File().GetAwaiter().GetResult());
+        Time("parse + attribute by zone", () => bench.ParseAndAttributeByZone_Memory());
         var netlink = new NetlinkBenchmarks();
         netlink.Setup();
         Console.WriteLine($"synthetic netlink dump: {netlink.DumpBytes:N0} bytes");
