@@ -20,15 +20,6 @@ public enum ConntrackFamilies : byte
 /// </summary>
 public sealed class ConntrackTable
 {
-    /// <summary>A table that could not be read at all this cycle.</summary>
-    public static ConntrackTable Failed(IReadOnlyList<FixedIpSlot> slots, IReadOnlyList<string> errors) => new()
-    {
-        Read = ConntrackFamilies.None,
-        Errors = errors,
-        Slots = slots,
-        Counts = new int[slots.Count],
-    };
-
     /// <summary>The families whose listing was read whole. A slot of another family has no count this cycle
     /// (its listing failed: see <see cref="Errors"/>); <see cref="Entries"/> covers these families only.</summary>
     public required ConntrackFamilies Read { get; init; }

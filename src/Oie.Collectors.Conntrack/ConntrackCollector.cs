@@ -43,9 +43,7 @@ public sealed class ConntrackCollector : ICollector, ICollectorPlugin, IConntrac
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(writer);
-        var table = snapshot.Conntrack ?? throw new InvalidOperationException("the host did not read the conntrack table this cycle");
-        if (table.IsFailed)
-            throw new CollectorSourceException("conntrack", string.Join("; ", table.Errors), alreadyReported: true);
+        var table = snapshot.RequireConntrack();
 
         if (snapshot.LibvirtAvailable)
             WriteIpTotals(table, writer);

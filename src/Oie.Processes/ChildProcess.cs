@@ -35,6 +35,21 @@ public static class ChildProcess
         }
     }
 
+    /// <summary>How long stderr may stay open after the tool exited (a grandchild holding it) before it is left.</summary>
+    public static readonly TimeSpan StderrGrace = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>However the run ended (a parser exception included), the child does not outlive it: killed with its
+    /// tree if it still runs, always waited for so that no zombie is left; returns the end of its stderr.</summary>
+    /// <param name="stderr">The <see cref="StderrTail.DrainAsync"/> started with the process.</param>
+    public static string StopAndReap(Process process, Task<string> stderr)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (!process.HasExited)
+            KillTree(process);
+        process.WaitForExit();
+        return StderrTail.Collect(stderr, StderrGrace);
+    }
+
     /// <summary>Kills the process and everything it started; false when it had already exited.</summary>
     public static bool KillTree(Process process)
     {

@@ -45,9 +45,7 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(writer);
-        var table = snapshot.Conntrack ?? throw new InvalidOperationException("the host did not read the conntrack table this cycle");
-        if (table.IsFailed)
-            throw new CollectorSourceException("conntrack", string.Join("; ", table.Errors), alreadyReported: true);
+        var table = snapshot.RequireConntrack();
 
         var matcher = _holder.Current;
         if (_masks.Length < table.Slots.Count)

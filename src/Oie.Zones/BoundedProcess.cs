@@ -14,9 +14,6 @@ internal readonly record struct BoundedProcessResult(int ExitCode, string Stdout
 /// </summary>
 internal static class BoundedProcess
 {
-    /// <summary>How long stderr may stay open after the program exited (a grandchild holding it) before it is left.</summary>
-    private static readonly TimeSpan StderrGrace = TimeSpan.FromMilliseconds(250);
-
     /// <param name="display">How messages name the command, e.g. <c>`iptables-save -t raw`</c>.</param>
     /// <param name="started">Told the child's PID once it runs (for tests).</param>
     public static BoundedProcessResult Run(IReadOnlyList<string> argv, string display, int maxStdoutBytes,
@@ -58,11 +55,7 @@ internal static class BoundedProcess
         }
         finally
         {
-            // Whatever happened, the child does not outlive this call: killed if it still runs, and always waited for.
-            if (!process.HasExited)
-                ChildProcess.KillTree(process);
-            process.WaitForExit();
-            stderrText = StderrTail.Collect(stderr, StderrGrace);
+            stderrText = ChildProcess.StopAndReap(process, stderr);
         }
         if (timedOut)
             throw new BoundedProcessException(BoundedProcessFailure.TimedOut, $"{display} did not finish before the deadline and was killed");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Oie.Collectors.Conntrack;
@@ -24,6 +25,9 @@ internal static class Conntrack
 
     /// <summary>The same settings with another nf_conntrack_max file.</summary>
     public static ConntrackRig WithMaxPath(ConntrackRig rig, string maxPath) => new(rig.Options with { MaxPath = maxPath }, rig.Collector);
+
+    /// <summary>The same settings, logging to <paramref name="logger"/>.</summary>
+    public static ConntrackRig WithLogger(ConntrackRig rig, ILogger<ConntrackReader> logger) => new(rig.Options, rig.Collector, logger);
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
@@ -59,41 +63,13 @@ internal static class Vm
     public static Instance B => With(InstanceBuilder.Nova("instance-00000002", UuidB, "user-b", "project-b"), "10.0.0.6", "fd00::6");
 }
 
-/// <summary>A temporary directory removed with everything in it.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "oie-ct-test-" + Guid.NewGuid().ToString("N"));
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public string Write(string name, string text)
-    {
-        var path = File(name);
-        System.IO.File.WriteAllText(path, text);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
 /// <summary>
 /// One cycle as the host runs it: the reader reads and attributes the table to the snapshot's instances, then the
 /// collector exports it. A table that could not be read at all makes the collector throw, as in the host.
 /// </summary>
-internal sealed class ConntrackRig(ConntrackSourceOptions options, ConntrackCollector collector)
+internal sealed class ConntrackRig(ConntrackSourceOptions options, ConntrackCollector collector, ILogger<ConntrackReader>? logger = null)
 {
-    private readonly ConntrackReader _reader = new(options, NullLogger<ConntrackReader>.Instance);
+    private readonly ConntrackReader _reader = new(options, logger ?? NullLogger<ConntrackReader>.Instance);
 
     public ConntrackSourceOptions Options => options;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Oie.Testing;
 using Oie.Zones.Tests.Infra;
 
 namespace Oie.Host.Tests;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Oie.Zones.Tests.Infra;
+using Oie.Testing;
 
 namespace Oie.Zones.Tests;
 

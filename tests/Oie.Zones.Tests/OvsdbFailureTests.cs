@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Oie.Zones.Ovsdb;
 using Oie.Zones.Tests.Infra;
+using Oie.Testing;
 
 namespace Oie.Zones.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Oie.Zones.Iptables;
 using Oie.Zones.Tests.Infra;
+using Oie.Testing;
 
 namespace Oie.Zones.Tests;
 

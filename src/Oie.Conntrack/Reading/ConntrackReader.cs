@@ -120,7 +120,7 @@ public sealed partial class ConntrackReader
             return;
         _lastAmbiguous = described;
         if (ambiguous.Count > 0)
-            LogAmbiguous(ambiguous.Count, described, index.UsesZones ? "" : " (-conntrack.zones=none)");
+            LogAmbiguous(ambiguous.Count, described, index.UsesZones ? "" : " (no zone map this cycle: -conntrack.zones=none, no Neutron backend found, or it could not be read)");
         else
             LogAmbiguityResolved();
     }

@@ -16,8 +16,6 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
 {
     private static readonly (string Name, ConntrackFamilies Families)[] Families =
         [("ipv4", ConntrackFamilies.V4), ("ipv6", ConntrackFamilies.V6)];
-    /// <summary>How long stderr may stay open after the tool exited (a grandchild holding it) before it is left.</summary>
-    private static readonly TimeSpan StderrGrace = TimeSpan.FromMilliseconds(250);
     private const int BufferSize = 64 * 1024;
 
     public string Display => string.Join(' ', command) + " -L -o extended";
@@ -62,12 +60,7 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
         }
         finally
         {
-            // Whatever happened (a parser exception included), the child does not outlive this cycle: killed if it
-            // still runs, and always waited for so that no zombie is left behind.
-            if (!process.HasExited)
-                ChildProcess.KillTree(process);
-            process.WaitForExit();
-            stderrText = StderrTail.Collect(stderr, StderrGrace);
+            stderrText = ChildProcess.StopAndReap(process, stderr);
         }
         if (timedOut)
             throw TimedOut(display);

@@ -1,4 +1,5 @@
 using Oie.Zones;
+using Oie.Testing;
 
 namespace Oie.Zones.Tests.Infra;
 

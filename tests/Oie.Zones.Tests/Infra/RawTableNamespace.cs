@@ -1,3 +1,4 @@
+using Oie.Testing;
 namespace Oie.Zones.Tests.Infra;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Oie.Testing;
 
 namespace Oie.Zones.Tests.Infra;
 
@@ -19,15 +20,7 @@ internal static class Tools
 
     public static (int Code, string Stdout, string Stderr) Exec(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(argv[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in argv.Skip(1))
-            info.ArgumentList.Add(arg);
+        var info = Programs.StartInfo(argv);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             info.Environment[name] = value;
         using var process = Process.Start(info)!;

@@ -1,12 +1,10 @@
-namespace Oie.Zones.Tests.Infra;
+namespace Oie.Testing;
 
-/// <summary>A directory of this test run under /tmp (short: unix socket paths must fit in 107 bytes), removed on Dispose.</summary>
-internal sealed class TempDir : IDisposable
+/// <summary>A directory of this test run under /tmp (short: unix socket paths must fit in 107 bytes), removed with
+/// everything in it on Dispose.</summary>
+public sealed class TempDir : IDisposable
 {
-    public TempDir()
-    {
-        Path = Directory.CreateTempSubdirectory("oie-zones-").FullName;
-    }
+    public TempDir(string prefix = "oie-test-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
 
     public string Path { get; }
 
@@ -25,10 +23,7 @@ internal sealed class TempDir : IDisposable
         {
             Directory.Delete(Path, recursive: true);
         }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
         }
     }
