@@ -76,6 +76,9 @@ public class ConntrackLineParserTests
     [InlineData("ipv4     2 udp      17 29 src=10.0.0.5 dst=198.51.100.9 sport=1 dport=53 zone-orig=4097 [UNREPLIED] src=198.51.100.9 dst=10.0.0.5 sport=53 dport=1 mark=0 use=1", 4097)]
     [InlineData("ipv6     10 tcp      6 10 ESTABLISHED src=fd00:0000:0000:0000:0000:0000:0000:0005 dst=fd00:0000:0000:0000:0000:0000:0000:0009 sport=1 dport=2 src=fd00:0000:0000:0000:0000:0000:0000:0009 dst=fd00:0000:0000:0000:0000:0000:0000:0005 sport=2 dport=1 [ASSURED] mark=0 zone=0 use=2", 0)]
     [InlineData("ipv4     2 tcp      6 431999 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=40000 dport=443 src=198.51.100.9 dst=10.0.0.5 sport=443 dport=40000 [ASSURED] mark=0 use=1", 0)]
+    [InlineData("ipv4     2 tcp      6 10 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=1 dport=2 zone-orig=7 src=198.51.100.9 dst=10.0.0.5 sport=2 dport=1 zone-reply=9 mark=0 zone=11 use=1", 11)]
+    [InlineData("ipv4     2 tcp      6 10 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=1 dport=2 src=198.51.100.9 dst=10.0.0.5 sport=2 dport=1 zone-reply=9 mark=0 use=1", 0)]
+    [InlineData("ipv4     2 tcp      6 10 ESTABLISHED src=10.0.0.5 dst=198.51.100.9 sport=1 dport=2 src=198.51.100.9 dst=10.0.0.5 sport=2 dport=1 mark=0 secctx=system_u:object_r:zfs_t:s0 zone=4 use=1 labels=zz", 4)]
     public void Reads_the_entrys_zone(string line, int zone)
     {
         Assert.Equal(ConntrackLineKind.Flow, ConntrackLineParser.Parse(Encoding.ASCII.GetBytes(line), out ConntrackFlow flow));
