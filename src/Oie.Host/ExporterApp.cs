@@ -44,7 +44,7 @@ internal static class ExporterApp
 
         var services = builder.Services;
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
-        services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames, readsConntrack: true));
+        services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames));
         services.AddSingleton(_ => new ScrapeLimiter(flags.MaxRequests.Value));
         feeds ??= commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
         if (feeds.Count > 0)

@@ -11,7 +11,7 @@ namespace Oie.Host.Tests;
 public sealed class ZoneStageTests
 {
     private readonly Scripted _source = new();
-    private readonly SelfMetrics _self = new([], readsConntrack: true);
+    private readonly SelfMetrics _self = new([]);
     private readonly LogRecorder _log = new();
     private readonly ZoneStage _stage;
 

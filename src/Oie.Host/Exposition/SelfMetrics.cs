@@ -8,10 +8,9 @@ internal sealed class SelfMetrics
     /// <summary>Pre-created: the render and gc stages are timed after the exposition is rendered, so they show the
     /// previous cycle's (0 in the first).</summary>
     public static readonly string[] Stages = ["libvirt", "collectors", "render", "gc"];
-    public static readonly string[] ErrorSources = ["libvirt", "libvirt_domain", "collector"];
+    public static readonly string[] ErrorSources = ["libvirt", "libvirt_domain", "conntrack", "zones", "collector"];
 
-    /// <param name="readsConntrack">The cycle reads the conntrack table (and the zone map): its metrics are created.</param>
-    public SelfMetrics(IEnumerable<string> collectorNames, bool readsConntrack = false)
+    public SelfMetrics(IEnumerable<string> collectorNames)
     {
         Registry = Metrics.NewCustomRegistry();
         DotNetStats.Register(Registry);
@@ -45,11 +44,6 @@ internal sealed class SelfMetrics
             new GaugeConfiguration { LabelNames = ["backend"], SuppressInitialValue = true });
         foreach (var stage in Stages)
             StageDuration.WithLabels(stage);
-        if (readsConntrack)
-        {
-            Errors.WithLabels("conntrack");
-            Errors.WithLabels("zones");
-        }
         foreach (var source in ErrorSources)
             Errors.WithLabels(source);
         foreach (var name in collectorNames)
