@@ -16,7 +16,8 @@ public enum ConntrackFamilies : byte
 /// One cycle's conntrack table as the host read and attributed it, before any collector runs: per fixed-IP slot the
 /// number of entries attributed to it and, when a threat feed is enabled, every attributed entry's remote endpoint.
 /// The table itself is not kept: at a million entries it would cost tens of MiB a cycle, and nothing after
-/// attribution needs the entries that touch no instance. Immutable once built.
+/// attribution needs the entries that touch no instance. Immutable once built; the contacts are read during the cycle
+/// that read them (the reader's next read reuses their buffers), so copy them to keep them longer.
 /// </summary>
 public sealed class ConntrackTable
 {

@@ -17,25 +17,21 @@ public sealed class FlowAttribution : IFlowSink
     private readonly FixedIpIndex _index;
     private readonly int[] _counts;
     private readonly bool[] _ambiguous; // by head slot: counted for several claimants this cycle
-    private readonly bool _recordContacts;
-    private ContactV4[] _v4;
-    private ContactV6[] _v6;
+    private readonly ContactBuffers? _contacts;
     private int _v4Count;
     private int _v6Count;
     private long _flows;
 
     /// <param name="recordContacts">Keep every attributed entry's remote endpoint (for the threat feeds).</param>
-    /// <param name="expectedV4">Initial room for IPv4 contacts (last cycle's count is a good guess).</param>
-    /// <param name="expectedV6">The same for IPv6.</param>
-    public FlowAttribution(FixedIpIndex index, bool recordContacts = false, int expectedV4 = 0, int expectedV6 = 0)
+    /// <param name="buffers">Where to keep them: the previous read's buffers, overwritten from the start (a fresh
+    /// pair when null).</param>
+    public FlowAttribution(FixedIpIndex index, bool recordContacts = false, ContactBuffers? buffers = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         _index = index;
         _counts = new int[index.Count];
         _ambiguous = new bool[index.Count];
-        _recordContacts = recordContacts;
-        _v4 = recordContacts ? new ContactV4[Math.Max(16, expectedV4)] : [];
-        _v6 = recordContacts ? new ContactV6[Math.Max(16, expectedV6)] : [];
+        _contacts = recordContacts ? buffers ?? new ContactBuffers() : null;
     }
 
     public FixedIpIndex Index => _index;
@@ -46,9 +42,9 @@ public sealed class FlowAttribution : IFlowSink
     /// <summary>Every entry seen, matched or not.</summary>
     public long Flows => _flows;
 
-    public ReadOnlyMemory<ContactV4> ContactsV4 => _v4.AsMemory(0, _v4Count);
+    public ReadOnlyMemory<ContactV4> ContactsV4 => _contacts is null ? default : _contacts.V4.AsMemory(0, _v4Count);
 
-    public ReadOnlyMemory<ContactV6> ContactsV6 => _v6.AsMemory(0, _v6Count);
+    public ReadOnlyMemory<ContactV6> ContactsV6 => _contacts is null ? default : _contacts.V6.AsMemory(0, _v6Count);
 
     /// <remarks>An entry whose source and destination are the same address counts once for it, as outbound.</remarks>
     public void OnFlow(in ConntrackFlow flow)
@@ -144,32 +140,43 @@ public sealed class FlowAttribution : IFlowSink
     private void Attribute(int slot, in IpKey remote, bool outbound)
     {
         _counts[slot]++;
-        if (_recordContacts)
+        if (_contacts is not null)
         {
-            Record(slot, remote, outbound);
+            Record(_contacts, slot, remote, outbound);
         }
     }
 
-    private void Record(int slot, in IpKey remote, bool outbound)
+    private void Record(ContactBuffers contacts, int slot, in IpKey remote, bool outbound)
     {
         if (remote.IsV4)
         {
-            if (_v4Count == _v4.Length)
+            if (_v4Count == contacts.V4.Length)
             {
-                Array.Resize(ref _v4, _v4.Length * 2);
+                Array.Resize(ref contacts.V4, contacts.V4.Length * 2);
             }
 
-            _v4[_v4Count++] = new ContactV4((uint)remote.Value, slot, outbound);
+            contacts.V4[_v4Count++] = new ContactV4((uint)remote.Value, slot, outbound);
         }
         else
         {
-            if (_v6Count == _v6.Length)
+            if (_v6Count == contacts.V6.Length)
             {
-                Array.Resize(ref _v6, _v6.Length * 2);
+                Array.Resize(ref contacts.V6, contacts.V6.Length * 2);
             }
 
             UInt128 value = remote.Value;
-            _v6[_v6Count++] = new ContactV6((ulong)(value >> 64), (ulong)value, slot, outbound);
+            contacts.V6[_v6Count++] = new ContactV6((ulong)(value >> 64), (ulong)value, slot, outbound);
         }
     }
+}
+
+/// <summary>
+/// Room for one read's contacts, kept by the reader from one read to the next: a steady table (≈ 4.5 MB of them at 1 M
+/// entries with 30 % attributed) then allocates nothing for them each cycle, where fresh arrays cost as much again in
+/// garbage and in peak memory, both generations alive at once. Each read overwrites them from the start.
+/// </summary>
+public sealed class ContactBuffers
+{
+    internal ContactV4[] V4 = new ContactV4[16];
+    internal ContactV6[] V6 = new ContactV6[16];
 }

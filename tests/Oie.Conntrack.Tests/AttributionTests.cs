@@ -49,7 +49,7 @@ public class AttributionTests
     [Fact]
     public void IPv6_contacts_keep_the_whole_remote_address()
     {
-        var attribution = new FlowAttribution(FixedIpIndex.Build([Web]), recordContacts: true, expectedV6: 1);
+        var attribution = new FlowAttribution(FixedIpIndex.Build([Web]), recordContacts: true);
 
         for (int i = 0; i < 40; i++)
         {
@@ -60,6 +60,26 @@ public class AttributionTests
         Assert.Equal(40, contacts.Length);
         Assert.Equal(IpKey.Parse("2001:db8:ffff:1::28").Value, contacts[^1].Remote);
         Assert.All(contacts, c => Assert.True(c.Outbound));
+    }
+
+    [Fact]
+    public void Contact_buffers_are_reused_from_one_read_to_the_next()
+    {
+        var index = FixedIpIndex.Build([Web]);
+        var buffers = new ContactBuffers();
+        var first = new FlowAttribution(index, recordContacts: true, buffers);
+        for (int i = 0; i < 100; i++)
+        {
+            first.OnFlow(Flow("10.0.0.5", $"198.51.100.{i}"));
+        }
+
+        var second = new FlowAttribution(index, recordContacts: true, buffers);
+        second.OnFlow(Flow("10.0.0.5", "203.0.113.7"));
+
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(first.ContactsV4, out var grown));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(second.ContactsV4, out var reused));
+        Assert.Same(grown.Array, reused.Array);
+        Assert.Equal([new ContactV4((uint)IpKey.Parse("203.0.113.7").Value, 0, true)], second.ContactsV4.ToArray());
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Oie.Conntrack.Reading;
 /// The cycle's conntrack source: reads the host table once (the tool, a ctnetlink dump, or <c>-conntrack.path</c>)
 /// within <c>-conntrack.timeout</c>, attributing every entry to the cycle's fixed IPs as it streams, and hands the
 /// cycle an immutable <see cref="ConntrackTable"/>. A failed listing is in the table's errors, never thrown; the
-/// families it covered have no counts, so a partial listing is never presented as a quiet one. One cycle at a time.
+/// families it covered have no counts, so a partial listing is never presented as a quiet one. One cycle at a time:
+/// the table's contacts live in buffers the next read reuses.
 /// </summary>
 public sealed partial class ConntrackReader
 {
@@ -18,8 +19,7 @@ public sealed partial class ConntrackReader
     private string? _lastMaxError;
     private (int Invalid, int Duplicate) _lastIndexProblems;
     private string _lastAmbiguous = "";
-    private int _lastContactsV4;
-    private int _lastContactsV6;
+    private readonly ContactBuffers _contacts = new();
 
     public ConntrackReader(ConntrackSourceOptions options, ILogger<ConntrackReader> logger)
     {
@@ -43,7 +43,7 @@ public sealed partial class ConntrackReader
     {
         ArgumentNullException.ThrowIfNull(index);
         ReportIndexProblems(index);
-        var attribution = new FlowAttribution(index, recordContacts, _lastContactsV4, _lastContactsV6);
+        var attribution = new FlowAttribution(index, recordContacts, _contacts);
         IReadOnlyList<ListingRead> listings;
         // The deadline bounds real I/O (a process, a file, a socket), so it runs on the system clock.
         using (var deadline = new CancellationTokenSource(Options.Timeout))
@@ -72,8 +72,6 @@ public sealed partial class ConntrackReader
         }
         var v4 = (read & ConntrackFamilies.V4) != 0 ? attribution.ContactsV4 : default;
         var v6 = (read & ConntrackFamilies.V6) != 0 ? attribution.ContactsV6 : default;
-        _lastContactsV4 = v4.Length;
-        _lastContactsV6 = v6.Length;
         var ambiguous = attribution.Ambiguous();
         ReportAmbiguous(index, ambiguous);
 
