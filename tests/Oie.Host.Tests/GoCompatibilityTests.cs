@@ -72,6 +72,19 @@ public class GoCompatibilityTests
         Assert.DoesNotContain("collector=\"cpu\"", metrics, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Debug_log_level_answers_go_bodies()
+    {
+        await using var exporter = await RunningExporter.StartAsync(Quiet);
+        Assert.Equal("current log level: 0\n", await exporter.Http.GetStringAsync("/debug/log-level"));
+        Assert.Equal("current log level: 0\n", await exporter.Http.GetStringAsync("/debug/log-level?level="));
+        Assert.Equal("log level set to INFO\n", await exporter.Http.GetStringAsync("/debug/log-level?level=INFO"));
+        using var post = await exporter.Http.PostAsync("/debug/log-level?level=debug", null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal("log level set to debug\n", await post.Content.ReadAsStringAsync());
+        Assert.Equal("current log level: 2\n", await exporter.Http.GetStringAsync("/debug/log-level"));
+    }
+
     /// <summary>The built exporter, started and serving; the stdout lines it wrote up to the "serving" line.</summary>
     private sealed class RunningExporter : IAsyncDisposable
     {
