@@ -85,6 +85,25 @@ public class GoCompatibilityTests
         Assert.Equal("current log level: 2\n", await exporter.Http.GetStringAsync("/debug/log-level"));
     }
 
+    /// <summary>Block and iSCSI disks without a pool/image source name (the libvirt tests' node): Go labelled them
+    /// disk_type="unknown", disk_uuid="unknown", not with their serial or device path.</summary>
+    [Fact]
+    public async Task A_disk_without_a_pool_image_source_is_unknown_unknown_as_go_labelled_it()
+    {
+        var node = Path.Combine(RepoPaths.Root, "tests", "Oie.Libvirt.Tests", "fixtures", "node.xml");
+        await using var exporter = await RunningExporter.StartAsync(
+            ["-web.listen-address=127.0.0.1:0", $"-libvirt.uri=test://{node}", "-collector.conntrack=false", "-collection.interval=1s"]);
+        string metrics = "";
+        for (var attempt = 0; attempt < 100 && !metrics.Contains("instance-iscsi", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            metrics = await exporter.Http.GetStringAsync("/metrics");
+        }
+        var lines = metrics.Split('\n').Where(l => l.StartsWith("oie_disk_r_alert_threshold{domain=\"instance-iscsi\"", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, l => Assert.Contains("disk_uuid=\"unknown\",disk_type=\"unknown\"", l, StringComparison.Ordinal));
+    }
+
     /// <summary>The built exporter, started and serving; the stdout lines it wrote up to the "serving" line.</summary>
     private sealed class RunningExporter : IAsyncDisposable
     {
