@@ -6,6 +6,23 @@ namespace Oie.Abstractions;
 public delegate string? FlagParser<T>(string text, out T value);
 
 /// <summary>
+/// Parses a flag's text the way the Go exporter did, accepting what it accepted even where it silently dropped part of
+/// it: returns null on success or the reason it is invalid (exit 2); on success <paramref name="ignored"/> says what was
+/// ignored (an entry skipped, a fallback taken), or is null when nothing was.
+/// </summary>
+public delegate string? TolerantFlagParser<T>(string text, out T value, out string? ignored);
+
+/// <summary>How loudly a <see cref="FlagNotice"/> is to be logged at start.</summary>
+public enum FlagNoticeLevel
+{
+    Warning,
+    Error,
+}
+
+/// <summary>Something about an accepted command line the operator should know, logged once at start.</summary>
+public sealed record FlagNotice(FlagNoticeLevel Level, string Message);
+
+/// <summary>
 /// Command-line flags with Go's <c>flag</c> package syntax, so the seed's command lines keep working:
 /// <c>-name=value</c>, <c>-name value</c>, <c>--name=value</c> and bare booleans (<c>-tor.enable</c>).
 /// </summary>
@@ -39,6 +56,17 @@ public sealed class FlagSet
         return Add(new Flag<T>(name, usage, value, Quote(defaultText), parser));
     }
 
+    /// <summary>A flag that accepts what the Go exporter accepted, saying (at error level, once at start) what of it
+    /// was ignored; <paramref name="defaultText"/> must parse with nothing ignored.</summary>
+    public Flag<T> Tolerant<T>(string name, string defaultText, string usage, TolerantFlagParser<T> parser)
+    {
+        if (parser(defaultText, out var value, out var ignored) is { } error)
+            throw new ArgumentException($"default of -{name} is invalid: {error}", nameof(defaultText));
+        if (ignored is not null)
+            throw new ArgumentException($"default of -{name} ignores part of itself: {ignored}", nameof(defaultText));
+        return Add(new Flag<T>(name, usage, value, Quote(defaultText), parser));
+    }
+
     private Flag<T> Add<T>(Flag<T> flag)
     {
         if (!_flags.TryAdd(flag.Name, flag))
@@ -51,6 +79,8 @@ public sealed class FlagSet
     /// <summary>Parses <paramref name="args"/>; on failure the result names the offending flag.</summary>
     public FlagParseResult Parse(IReadOnlyList<string> args)
     {
+        var warnings = new List<FlagNotice>();
+        var setInOrder = new List<IFlag>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -72,6 +102,15 @@ public sealed class FlagSet
             string text;
             if (eq >= 0)
                 text = body[(eq + 1)..];
+            else if (flag.IsBool && i + 1 < args.Count && IsBoolWord(args[i + 1]))
+            {
+                // Go's flag package stops at the stray word: the bare boolean is true and the word and everything
+                // after it are ignored. Taking the word as the value is what the command line means.
+                text = args[++i];
+                warnings.Add(new FlagNotice(FlagNoticeLevel.Warning,
+                    $"-{name} {text}: took \"{text}\" as the value of -{name}; write -{name}={text} (Go's flag package " +
+                    $"stops parsing at \"{text}\", so the Go exporter set -{name} to true and ignored the rest of the command line)"));
+            }
             else if (flag.IsBool)
                 text = "true";
             else if (i + 1 < args.Count)
@@ -80,9 +119,21 @@ public sealed class FlagSet
                 return FlagParseResult.Fail($"flag needs an argument: -{name}");
             if (flag.TrySet(text) is { } error)
                 return FlagParseResult.Fail($"invalid value \"{text}\" for flag -{name}: {error}");
+            setInOrder.Remove(flag);
+            setInOrder.Add(flag);
         }
-        return FlagParseResult.Ok;
+        // What the final value of each flag ignored (a flag given twice: only the occurrence that counts).
+        var notices = new List<FlagNotice>(warnings);
+        foreach (var flag in setInOrder)
+        {
+            if (flag.Ignored is { } ignored)
+                notices.Add(new FlagNotice(FlagNoticeLevel.Error, $"-{flag.Name}: {ignored}"));
+        }
+        return notices.Count == 0 ? FlagParseResult.Ok : FlagParseResult.OkWith(notices);
     }
+
+    /// <summary>The words of Go's strconv.ParseBool that cannot be anything but a boolean's value (not 1, 0, t, f).</summary>
+    private static bool IsBoolWord(string arg) => arg is "true" or "TRUE" or "True" or "false" or "FALSE" or "False";
 
     /// <summary>Usage text in the style of Go's <c>flag.PrintDefaults</c>.</summary>
     public void WriteUsage(TextWriter output)
@@ -105,15 +156,23 @@ public interface IFlag
     bool IsBool { get; }
     bool IsSet { get; }
 
+    /// <summary>What the last accepted text had ignored (a tolerant flag), else null.</summary>
+    string? Ignored { get; }
+
     /// <summary>Returns null when the text was accepted, else why it was not.</summary>
     string? TrySet(string text);
 }
 
 public sealed class Flag<T> : IFlag
 {
-    private readonly FlagParser<T> _parser;
+    private readonly TolerantFlagParser<T> _parser;
 
     internal Flag(string name, string usage, T defaultValue, string defaultText, FlagParser<T> parser)
+        : this(name, usage, defaultValue, defaultText, Strict(parser))
+    {
+    }
+
+    internal Flag(string name, string usage, T defaultValue, string defaultText, TolerantFlagParser<T> parser)
     {
         Name = name;
         Usage = usage;
@@ -128,15 +187,23 @@ public sealed class Flag<T> : IFlag
     public bool IsBool { get; init; }
     public bool IsSet { get; private set; }
     public T Value { get; private set; }
+    public string? Ignored { get; private set; }
 
     public string? TrySet(string text)
     {
-        if (_parser(text, out var value) is { } error)
+        if (_parser(text, out var value, out var ignored) is { } error)
             return error;
         Value = value;
+        Ignored = ignored;
         IsSet = true;
         return null;
     }
+
+    private static TolerantFlagParser<T> Strict(FlagParser<T> parser) => (string text, out T value, out string? ignored) =>
+    {
+        ignored = null;
+        return parser(text, out value);
+    };
 
     public override string ToString() => $"-{Name}={Value}";
 }
@@ -144,6 +211,12 @@ public sealed class Flag<T> : IFlag
 public sealed record FlagParseResult(bool Success, bool HelpRequested, string? Error)
 {
     public static readonly FlagParseResult Ok = new(true, false, null);
+
+    /// <summary>Accepted, with what the operator should be told once at start (see <see cref="FlagNotice"/>).</summary>
+    public static FlagParseResult OkWith(IReadOnlyList<FlagNotice> notices) => new(true, false, null) { Notices = notices };
+
+    /// <summary>Warnings (a stray boolean value) and errors (what a tolerant flag ignored), in command-line order.</summary>
+    public IReadOnlyList<FlagNotice> Notices { get; init; } = [];
     public static readonly FlagParseResult Help = new(false, true, null);
     public static FlagParseResult Fail(string error) => new(false, false, error);
 }

@@ -41,9 +41,9 @@ public sealed class DiskCollector : ICollector, ICollectorPlugin
     public static CollectorFactory Setup(FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var read = flags.Custom<ThresholdMap>("read.thresholds", "",
+        var read = flags.Tolerant<ThresholdMap>("read.thresholds", "",
             "Read alert thresholds per disk type, e.g. \"default:500,local:200,ultra:2500\"", ThresholdMap.Parse);
-        var write = flags.Custom<ThresholdMap>("write.thresholds", "",
+        var write = flags.Tolerant<ThresholdMap>("write.thresholds", "",
             "Write alert thresholds per disk type, e.g. \"default:500,local:200,ultra:2500\"", ThresholdMap.Parse);
         var defaultRead = flags.Double("default.read.threshold", 100,
             "Read alert threshold for disk types with no entry (and no default entry) in -read.thresholds");

@@ -29,35 +29,48 @@ public sealed class ThresholdMap
     }
 
     /// <summary>
-    /// Parses <c>type:value[,type:value…]</c> (a <see cref="FlagParser{T}"/>). Blank text is the empty map; blank
-    /// entries (a trailing comma) are skipped. Returns null on success, else what is wrong.
+    /// Parses <c>type:value[,type:value…]</c> as the Go exporter's <c>parseThresholds</c> did (a
+    /// <see cref="TolerantFlagParser{T}"/>): an entry that is not exactly <c>type:value</c> or whose value is not a
+    /// number is skipped, a type listed again replaces the earlier entry (the last wins), a negative value is taken as
+    /// given. Unlike Go, entries are trimmed, decimals are accepted, and <paramref name="ignored"/> lists what was
+    /// skipped (Go said nothing). Blank text is the empty map; blank entries (a trailing comma) are skipped silently.
+    /// Never fails: Go started with any value.
     /// </summary>
-    public static string? Parse(string text, out ThresholdMap map)
+    public static string? Parse(string text, out ThresholdMap map, out string? ignored)
     {
         map = Empty;
+        ignored = null;
         var byType = new Dictionary<string, double>(StringComparer.Ordinal);
+        var entryOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var skipped = new List<string>();
         foreach (var rawEntry in text.Split(','))
         {
             var entry = rawEntry.Trim();
             if (entry.Length == 0)
                 continue;
-            var colon = entry.IndexOf(':');
-            if (colon < 0)
-                return $"entry \"{entry}\" has no colon (want type:value, e.g. default:500,local:200)";
-            var type = entry[..colon].Trim();
-            var valueText = entry[(colon + 1)..].Trim();
-            if (type.Length == 0)
-                return $"entry \"{entry}\" has an empty disk type";
+            var parts = entry.Split(':');
+            if (parts.Length != 2)
+            {
+                skipped.Add($"\"{entry}\" (want type:value)");
+                continue;
+            }
+            var type = parts[0].Trim();
+            var valueText = parts[1].Trim();
             if (!double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
                 !double.IsFinite(value))
-                return $"entry \"{entry}\": threshold \"{valueText}\" is not a number";
-            if (value < 0)
-                return $"entry \"{entry}\": threshold {valueText} is negative";
-            if (!byType.TryAdd(type, value))
-                return $"disk type \"{type}\" is listed more than once";
+            {
+                skipped.Add($"\"{entry}\" (\"{valueText}\" is not a number)");
+                continue;
+            }
+            if (entryOf.TryGetValue(type, out var earlier))
+                skipped.Add($"\"{earlier}\" ({(type.Length == 0 ? "the empty type" : type)} is given again later, the last one wins)");
+            byType[type] = value;
+            entryOf[type] = entry;
         }
         if (byType.Count > 0)
             map = new ThresholdMap(byType);
+        if (skipped.Count > 0)
+            ignored = "ignored " + string.Join(", ", skipped) + "; the Go exporter skipped them too, silently";
         return null;
     }
 }

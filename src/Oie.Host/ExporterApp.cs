@@ -73,6 +73,7 @@ internal static class ExporterApp
             sp.GetRequiredService<ExpositionStore>(), time, sp.GetRequiredService<ILogger<CacheCleanupService>>()));
 
         var app = builder.Build();
+        LogNotices(commandLine.Notices, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogLevelSwitch.StartCategory));
         if (web.Config.BasicAuthUsers.Count > 0)
             app.Use(new BasicAuth(web.Config.BasicAuthUsers).Invoke);
         var logLevel = flags.DebugLogLevelEnabled.Value
@@ -81,6 +82,18 @@ internal static class ExporterApp
         ExporterEndpoints.Map(app, flags.TelemetryPath.Value, app.Services.GetRequiredService<ExpositionStore>(),
             app.Services.GetRequiredService<ScrapeLimiter>(), logLevel);
         return app;
+    }
+
+    /// <summary>Once at start: what the command line had that Go's exporter silently dropped or misread.</summary>
+    private static void LogNotices(IReadOnlyList<FlagNotice> notices, ILogger logger)
+    {
+        foreach (var notice in notices)
+        {
+#pragma warning disable CA1848, CA2254 // once at start; the message is the whole event
+            logger.Log(notice.Level == FlagNoticeLevel.Error ? LogLevel.Error : LogLevel.Warning,
+                notice.Message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+#pragma warning restore CA1848, CA2254
+        }
     }
 
     /// <summary>The name the threat-contact stage runs under (collector metrics, logs): it is not a plugin.</summary>

@@ -120,39 +120,30 @@ public static class DomainXmlParser
     /// <summary>A missing device attribute means "disk" in libvirt's schema.</summary>
     private static bool IsDisk(XElement disk) => (disk.Attribute("device")?.Value ?? "disk") == "disk";
 
+    /// <summary>
+    /// The disk's labels exactly as the Go exporter computed them: <c>type='file'</c> → <c>disk_type="local"</c> and the
+    /// source file as <c>disk_uuid</c> (empty without one); any other type → the source <c>name</c> split on <c>/</c>,
+    /// the first two parts as pool and image when there are at least two (an rbd <c>pool/image</c>, but also an iSCSI
+    /// <c>iqn…/LUN</c> or an rbd namespace's <c>pool/namespace</c>), else <c>unknown</c> for both (block, LVM, iSCSI
+    /// without a slash, …).
+    /// </summary>
     private static DiskFacts ParseDisk(XElement disk, string domain)
     {
         var target = disk.Element("target")?.Attribute("dev")?.Value;
         if (string.IsNullOrEmpty(target))
             throw new DomainXmlException($"domain {domain}: a disk has no <target dev>");
         var source = disk.Element("source");
-        switch (disk.Attribute("type")?.Value)
-        {
-            case "file" when source?.Attribute("file")?.Value is { Length: > 0 } file:
-                return new DiskFacts(target, "local", file);
-            case "network" when source?.Attribute("protocol")?.Value == "rbd" &&
-                                TrySplitRbdName(source.Attribute("name")?.Value, out var pool, out var image):
-                return new DiskFacts(target, pool, image);
-            default:
-                var id = disk.Element("serial")?.Value.Trim() is { Length: > 0 } serial ? serial
-                    : source?.Attribute("dev")?.Value ?? source?.Attribute("file")?.Value ?? "";
-                return new DiskFacts(target, "unknown", id);
-        }
+        if (disk.Attribute("type")?.Value == "file")
+            return new DiskFacts(target, "local", source?.Attribute("file")?.Value ?? "");
+        // Go's parseDiskType: strings.Split(name, "/"), len(parts) > 1 → parts[0], parts[1].
+        var parts = (source?.Attribute("name")?.Value ?? "").Split('/');
+        return parts.Length > 1
+            ? new DiskFacts(target, parts[0], parts[1])
+            : new DiskFacts(target, UnknownDisk, UnknownDisk);
     }
 
-    /// <summary>"volumes/volume-UUID" → pool "volumes", image "volume-UUID" (an rbd namespace stays with the image).</summary>
-    private static bool TrySplitRbdName(string? name, out string pool, out string image)
-    {
-        var slash = name?.IndexOf('/') ?? -1;
-        if (name is null || slash <= 0 || slash == name.Length - 1)
-        {
-            pool = image = "";
-            return false;
-        }
-        pool = name[..slash];
-        image = name[(slash + 1)..];
-        return true;
-    }
+    /// <summary>disk_type and disk_uuid of a disk that is neither a file nor has a <c>pool/image</c> source name.</summary>
+    private const string UnknownDisk = "unknown";
 
     /// <summary>The live count is <c>current</c> when set (vCPU hot-plug), else the element's value.</summary>
     private static int ParseVcpus(XElement? vcpu, string domain)

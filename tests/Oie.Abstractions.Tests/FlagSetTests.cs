@@ -48,6 +48,52 @@ public class FlagSetTests
         Assert.Equal(5, f.Min.Value);
     }
 
+    /// <summary>Go's flag package stops at a stray word after a bare boolean (the Go exporter then ran with the boolean
+    /// true and the rest of the command line ignored); the command line means the word as the value, so it is taken
+    /// as such, the flags after it are parsed, and a warning suggests -flag=value.</summary>
+    [Theory]
+    [InlineData("true", true)]
+    [InlineData("false", false)]
+    [InlineData("False", false)]
+    [InlineData("TRUE", true)]
+    public void A_stray_true_or_false_after_a_boolean_is_its_value_with_a_warning(string word, bool expected)
+    {
+        var f = Create();
+        var result = f.Set.Parse(["-tor.enable", word, "-conntrack.min=5"]);
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(expected, f.Enable.Value);
+        Assert.Equal(5, f.Min.Value);
+        var notice = Assert.Single(result.Notices);
+        Assert.Equal(FlagNoticeLevel.Warning, notice.Level);
+        Assert.StartsWith($"-tor.enable {word}: took \"{word}\" as the value of -tor.enable; write -tor.enable={word}", notice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_words_after_a_boolean_are_still_unexpected()
+    {
+        var result = Create().Set.Parse(["-tor.enable", "1"]);
+        Assert.False(result.Success);
+        Assert.Contains("unexpected argument: 1", result.Error);
+    }
+
+    [Fact]
+    public void A_tolerant_flag_accepts_and_names_what_it_ignored_once_for_its_last_occurrence()
+    {
+        var set = new FlagSet();
+        var flag = set.Tolerant<string>("mode", "a", "mode", (string text, out string value, out string? ignored) =>
+        {
+            value = text == "a" || text == "b" ? text : "a";
+            ignored = value == text ? null : $"\"{text}\" ignored";
+            return null;
+        });
+        var result = set.Parse(["-mode=x", "-mode=y"]);
+        Assert.True(result.Success);
+        Assert.Equal("a", flag.Value);
+        var notice = Assert.Single(result.Notices);
+        Assert.Equal(new FlagNotice(FlagNoticeLevel.Error, "-mode: \"y\" ignored"), notice);
+        Assert.Empty(set.Parse(["-mode=x", "-mode=b"]).Notices);
+    }
+
     [Fact]
     public void Defaults_hold_when_not_given()
     {

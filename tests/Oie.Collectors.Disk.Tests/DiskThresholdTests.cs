@@ -3,7 +3,7 @@ using Oie.Collectors.Disk;
 
 namespace Oie.Collectors.Disk.Tests;
 
-/// <summary>Threshold maps: resolution order, always exported, and malformed maps rejected at parse time.</summary>
+/// <summary>Threshold maps: resolution order, always exported, and malformed entries skipped (and named) as Go skipped them.</summary>
 public sealed class DiskThresholdTests
 {
     private static RecordingSampleWriter Run(InstanceBuilder vm, params string[] args) =>
@@ -88,26 +88,45 @@ public sealed class DiskThresholdTests
         Assert.All(samples.Samples, s => Assert.Contains("alert_threshold", s.Name, StringComparison.Ordinal));
     }
 
+    /// <summary>The Go exporter's parseThresholds: an entry that is not exactly type:value, or whose value is not a
+    /// number, is skipped; a type given again replaces the earlier entry; a negative value is taken as given. The
+    /// command line is accepted and what was skipped is one error notice naming the flag and the entries.</summary>
     [Theory]
-    [InlineData("local200", "no colon")]
-    [InlineData("default:500,local", "no colon")]
-    [InlineData(":200", "empty disk type")]
-    [InlineData("local:abc", "not a number")]
-    [InlineData("local:", "not a number")]
-    [InlineData("local:NaN", "not a number")]
-    [InlineData("local:Infinity", "not a number")]
-    [InlineData("local:-5", "negative")]
-    [InlineData("local:200,ultra:1,local:300", "listed more than once")]
-    public void A_malformed_map_fails_parsing_naming_the_flag_and_the_problem(string map, string problem)
+    [InlineData("local200,ultra:7", "\"local200\" (want type:value)")]
+    [InlineData("ultra:7,local", "\"local\" (want type:value)")]
+    [InlineData("local:1:2,ultra:7", "\"local:1:2\" (want type:value)")]
+    [InlineData("local:abc,ultra:7", "\"local:abc\" (\"abc\" is not a number)")]
+    [InlineData("local:,ultra:7", "\"local:\" (\"\" is not a number)")]
+    [InlineData("local:NaN,ultra:7", "\"local:NaN\" (\"NaN\" is not a number)")]
+    [InlineData("local:Infinity,ultra:7", "\"local:Infinity\"")]
+    [InlineData("ultra:1,local:-3,ultra:7", "\"ultra:1\" (ultra is given again later, the last one wins)")]
+    public void A_malformed_or_repeated_entry_is_skipped_as_go_skipped_it_and_named_once(string map, string skipped)
     {
         foreach (var flag in new[] { "read.thresholds", "write.thresholds" })
         {
             var result = Plugin.Parse<DiskCollector>($"-{flag}={map}");
-            Assert.False(result.Success);
-            Assert.NotNull(result.Error);
-            Assert.Contains($"-{flag}", result.Error, StringComparison.Ordinal);
-            Assert.Contains(problem, result.Error, StringComparison.Ordinal);
+            Assert.True(result.Success, result.Error);
+            var notice = Assert.Single(result.Notices);
+            Assert.Equal(FlagNoticeLevel.Error, notice.Level);
+            Assert.StartsWith($"-{flag}: ignored ", notice.Message, StringComparison.Ordinal);
+            Assert.Contains(skipped, notice.Message, StringComparison.Ordinal);
+
+            var family = flag.StartsWith('r') ? "oie_disk_r_alert_threshold" : "oie_disk_w_alert_threshold";
+            var samples = Run(InstanceBuilder.Nova().Disk("vda", "ultra", "img").Disk("vdb", "local", "/f"),
+                $"-{flag}={map}", "-default.read.threshold=42", "-default.write.threshold=42");
+            Assert.Equal(7.0, Threshold(samples, family, "vda")); // the good (last) entry holds
+            Assert.Equal(map.Contains("local:-3", StringComparison.Ordinal) ? -3.0 : 42.0, Threshold(samples, family, "vdb"));
         }
+    }
+
+    [Fact]
+    public void A_negative_threshold_is_taken_as_given_as_go_did()
+    {
+        var result = Plugin.Parse<DiskCollector>("-read.thresholds=local:-5");
+        Assert.True(result.Success, result.Error);
+        Assert.Empty(result.Notices);
+        var samples = Run(InstanceBuilder.Nova().Disk("vda", "local", "/f"), "-read.thresholds=local:-5");
+        Assert.Equal(-5.0, Threshold(samples, "oie_disk_r_alert_threshold", "vda"));
     }
 
     [Fact]

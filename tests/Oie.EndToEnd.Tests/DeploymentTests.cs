@@ -25,7 +25,7 @@ public sealed class DeploymentTests(RealStack stack, ScrapedDeployment deploymen
 
         var owner = $"domain=\"{Guest.Name}\",instance_uuid=\"{Guest.Uuid}\",user_uuid=\"{DomainSpec.UserUuid}\",project_uuid=\"{DomainSpec.ProjectUuid}\"";
         var vda = $"{owner},disk_type=\"local\",disk_uuid=\"{Guest.LocalDisk}\",disk_path=\"vda\"";
-        var vdb = $"{owner},disk_type=\"unknown\",disk_uuid=\"{Guest.VolumeSerial}\",disk_path=\"vdb\"";
+        var vdb = $"{owner},disk_type=\"unknown\",disk_uuid=\"unknown\",disk_path=\"vdb\""; // an nbd export: no pool/image, as Go labelled it
         var nic = $"{owner},interface=\"{Guest.Tap}\"";
         string[] counters =
         [

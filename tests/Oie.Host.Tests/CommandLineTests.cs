@@ -92,7 +92,7 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("-log.level=verbose", "-log.level")]
+    [InlineData("-static.cache.expiration=1", "-static.cache.expiration")]
     [InlineData("-log.format=text", "-log.format")]
     [InlineData("-web.debug-log-level.enable=yes", "-web.debug-log-level.enable")]
     [InlineData("-web.listen-address=9120", "-web.listen-address")]
@@ -100,7 +100,7 @@ public class CommandLineTests
     [InlineData("-web.listen-address=host:99999", "-web.listen-address")]
     [InlineData("-web.telemetry-path=metrics", "-web.telemetry-path")]
     [InlineData("-collection.interval=soon", "-collection.interval")]
-    [InlineData("-read.thresholds=ultra", "-read.thresholds")]
+    [InlineData("-default.read.threshold=lots", "-default.read.threshold")]
     [InlineData("-collector.gpu=false", "-collector.gpu")]
     [InlineData("-tor.url=ftp://mirror.example/tor.json", "-tor.url")]
     [InlineData("-spamhaus.ipv6.url=gopher://x", "-spamhaus.ipv6.url")]
@@ -111,6 +111,26 @@ public class CommandLineTests
         var result = Create().Parse([arg]);
         Assert.False(result.Success);
         Assert.Contains(flag, result.Error);
+    }
+
+    /// <summary>Command lines the Go exporter started with, dropping part of them silently: they start, and what was
+    /// dropped is one error notice per flag for the start log.</summary>
+    [Fact]
+    public void Go_era_command_lines_that_dropped_part_of_themselves_start_with_one_notice_per_flag()
+    {
+        var commandLine = Create();
+        var result = commandLine.Parse(["-log.level=verbose", "-read.thresholds=ultra,default:5", "-write.thresholds=local:1:2"]);
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, commandLine.Host.LogLevel.Value);
+        Assert.Equal(
+            ["-log.level: unknown level \"verbose\" ignored, starting at error (the Go exporter's fallback); want one of error, info, debug",
+             "-read.thresholds: ignored \"ultra\" (want type:value); the Go exporter skipped them too, silently",
+             "-write.thresholds: ignored \"local:1:2\" (want type:value); the Go exporter skipped them too, silently"],
+            commandLine.Notices.Select(n => n.Message));
+        Assert.All(commandLine.Notices, n => Assert.Equal(FlagNoticeLevel.Error, n.Level));
+        var clean = Create();
+        Assert.True(clean.Parse(["-log.level=INFO", "-read.thresholds=default:5"]).Success);
+        Assert.Empty(clean.Notices);
     }
 
     [Theory]

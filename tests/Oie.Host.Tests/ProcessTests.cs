@@ -14,8 +14,6 @@ public class ProcessTests
     [Theory]
     [InlineData("-no.such.flag", "flag provided but not defined: -no.such.flag")]
     [InlineData("-collection.interval=fast", "invalid value \"fast\" for flag -collection.interval")]
-    [InlineData("-read.thresholds=default:lots", "-read.thresholds")]
-    [InlineData("-log.level=loud", "-log.level")]
     [InlineData("-log.format=xml", "invalid value \"xml\" for flag -log.format: must be one of logfmt, json")]
     [InlineData("-web.debug-log-level.enable=maybe", "-web.debug-log-level.enable")]
     [InlineData("-tor.url=ftp://mirror.example/tor.json", "-tor.url")]

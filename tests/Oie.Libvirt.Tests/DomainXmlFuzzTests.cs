@@ -269,7 +269,7 @@ public class DomainXmlFuzzTests
                     var image = Text(random);
                     devices.Add(new XElement("disk", new XAttribute("type", "network"),
                         new XElement("source", new XAttribute("protocol", "rbd"), new XAttribute("name", pool + "/" + image)), targetElement));
-                    disks.Add(new DiskFacts(target, pool, image));
+                    disks.Add(new DiskFacts(target, pool, image.Split('/')[0])); // Go: the first two parts of the name
                     break;
                 case 2:
                     var dev = "/dev/" + Text(random);
@@ -278,7 +278,7 @@ public class DomainXmlFuzzTests
                     if (serial is not null)
                         disk.Add(new XElement("serial", Pad(random, serial)));
                     devices.Add(disk);
-                    disks.Add(new DiskFacts(target, "unknown", serial ?? dev));
+                    disks.Add(new DiskFacts(target, "unknown", "unknown")); // Go: no source name, neither serial nor dev
                     break;
                 case 3:
                     devices.Add(new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "cdrom"), new XElement("target", new XAttribute("dev", "hdc"))));

@@ -167,14 +167,18 @@ public class DomainXmlParserTests
 
         var facts = DomainXmlParser.Parse(Domain(devices: devices));
 
+        // Go's parseDiskType takes the first two parts: an rbd namespace is taken for the image, as Go exported it.
         Assert.Equal(
             [new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000000"),
-             new DiskFacts("vda", "vms", "ns1/11111111-0000-4000-8000-000000000000_disk")],
+             new DiskFacts("vda", "vms", "ns1")],
             facts.Disks.ToArray());
     }
 
+    /// <summary>As the Go exporter computed the labels: a non-file disk whose source name has no slash is
+    /// <c>disk_type="unknown"</c>, <c>disk_uuid="unknown"</c> (the serial or device path is not taken); any source name
+    /// with a slash is split as a pool/image, whatever the protocol; a file disk is local, its file (or empty).</summary>
     [Fact]
-    public void Other_disks_are_unknown_with_serial_else_source_else_empty()
+    public void Other_disks_are_labelled_exactly_as_go_labelled_them()
     {
         var devices = """
             <disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vda'/><serial>55555555-0000-4000-8000-000000000005</serial></disk>
@@ -182,16 +186,22 @@ public class DomainXmlParserTests
             <disk type='network' device='disk'><source protocol='iscsi' name='iqn.2010-10.org.openstack:volume-1/1'/><target dev='vdc'/></disk>
             <disk type='network' device='disk'><source protocol='rbd' name='no-pool-here'/><target dev='vdd'/></disk>
             <disk type='volume' device='disk'><source pool='default' volume='v1'/><target dev='vde'/></disk>
+            <disk type='network' device='disk'><source protocol='rbd' name='pool/'/><target dev='vdf'/></disk>
+            <disk type='file' device='disk'><target dev='vdg'/></disk>
+            <disk type='block' device='disk'><target dev='vdh'/></disk>
             """;
 
         var facts = DomainXmlParser.Parse(Domain(devices: devices));
 
         Assert.Equal(
-            [new DiskFacts("vda", "unknown", "55555555-0000-4000-8000-000000000005"),
-             new DiskFacts("vdb", "unknown", "/dev/sdc"),
-             new DiskFacts("vdc", "unknown", ""),
-             new DiskFacts("vdd", "unknown", ""),
-             new DiskFacts("vde", "unknown", "")],
+            [new DiskFacts("vda", "unknown", "unknown"),
+             new DiskFacts("vdb", "unknown", "unknown"),
+             new DiskFacts("vdc", "iqn.2010-10.org.openstack:volume-1", "1"),
+             new DiskFacts("vdd", "unknown", "unknown"),
+             new DiskFacts("vde", "unknown", "unknown"),
+             new DiskFacts("vdf", "pool", ""),
+             new DiskFacts("vdg", "local", ""),
+             new DiskFacts("vdh", "unknown", "unknown")],
             facts.Disks.ToArray());
     }
 

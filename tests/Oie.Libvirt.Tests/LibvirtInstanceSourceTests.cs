@@ -56,7 +56,7 @@ public class LibvirtInstanceSourceTests
 
         var iscsi = byName["instance-iscsi"].Facts;
         Assert.Equal(
-            [new DiskFacts("vda", "unknown", "55555555-0000-4000-8000-000000000005"), new DiskFacts("vdb", "unknown", "/dev/sdz")],
+            [new DiskFacts("vda", "unknown", "unknown"), new DiskFacts("vdb", "unknown", "unknown")], // Go: no source name, so unknown
             iscsi.Disks.ToArray());
         Assert.Empty(iscsi.Interfaces);
         Assert.Equal(1, iscsi.FlavorVcpus);

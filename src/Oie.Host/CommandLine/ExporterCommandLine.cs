@@ -56,7 +56,16 @@ internal sealed class ExporterCommandLine
     /// <summary>A threat feed is switched on: the cycle then reads the conntrack table, whatever collectors run.</summary>
     public bool AnyFeedEnabled => _feeds.Any(f => f.Enabled.Value);
 
-    public FlagParseResult Parse(IReadOnlyList<string> args) => Flags.Parse(args);
+    public FlagParseResult Parse(IReadOnlyList<string> args)
+    {
+        var result = Flags.Parse(args);
+        Notices = result.Notices;
+        return result;
+    }
+
+    /// <summary>What the last <see cref="Parse"/> accepted but the operator should hear about, logged once at start by
+    /// the app (category <see cref="Logging.LogLevelSwitch.StartCategory"/>).</summary>
+    public IReadOnlyList<FlagNotice> Notices { get; private set; } = [];
 
     public IReadOnlyList<NamedCollector> CreateCollectors(PluginContext context)
     {

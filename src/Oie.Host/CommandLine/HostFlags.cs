@@ -25,8 +25,9 @@ internal sealed class HostFlags
             "(plus one collection interval of grace).");
         CollectionInterval = flags.Duration("collection.interval", TimeSpan.FromSeconds(10),
             "Interval between background collection cycles.");
-        LogLevel = flags.Custom<LogLevel>("log.level", "error",
-            "Log level: error, info or debug (changeable at run time through /debug/log-level).", LogLevelSwitch.Parse);
+        LogLevel = flags.Tolerant<LogLevel>("log.level", "error",
+            "Log level: error, info or debug, in any case; anything else is error, as in the Go exporter\n" +
+            "(changeable at run time through /debug/log-level).", LogLevelSwitch.ParseFlag);
         LogFormat = flags.Custom<LogFormat>("log.format", "logfmt", "Log line format: logfmt or json.", LogFormats.Parse);
         MaxRequests = flags.Custom<int>("web.max-requests", "40",
             "Maximum number of concurrent scrapes; beyond it a scrape gets 503 at once. 0 means no limit.", NonNegative);

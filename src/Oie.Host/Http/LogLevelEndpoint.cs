@@ -7,9 +7,11 @@ using Oie.Host.Logging;
 namespace Oie.Host.Http;
 
 /// <summary>
-/// <c>/debug/log-level</c>, the seed's run-time switch: GET reads the numeric level (0 error, 1 info, 2 debug);
-/// <c>?level=error|info|debug</c> sets it, by POST and (seed compatibility) by GET, from a loopback address or, when
-/// <c>basic_auth_users</c> is configured, by an authenticated user from anywhere.
+/// <c>/debug/log-level</c>, the seed's run-time switch with the Go exporter's answers: without a level (or with an empty
+/// <c>level=</c>) it reads, <c>current log level: N</c> (0 error, 1 info, 2 debug), from anywhere;
+/// <c>?level=error|info|debug</c> (any case) sets it, by POST and (seed compatibility) by GET, answering
+/// <c>log level set to LEVEL</c>, from a loopback address or, when <c>basic_auth_users</c> is configured, by an
+/// authenticated user from anywhere.
 /// </summary>
 internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<LogLevelSwitch> logger)
 {
@@ -22,13 +24,14 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
         if (!isGet && !HttpMethods.IsPost(request.Method))
         {
             context.Response.Headers.Allow = "GET, POST";
-            return Reply(context, StatusCodes.Status405MethodNotAllowed, "method not allowed: use GET to read, GET or POST with ?level= to set");
+            return Reply(context, StatusCodes.Status405MethodNotAllowed, "method not allowed: use GET or POST, with ?level= to set");
         }
-        if (!request.Query.TryGetValue("level", out var requested))
+        // Go's r.URL.Query().Get("level"): the first value; absent or empty is a read, by GET or POST.
+        var requested = request.Query.TryGetValue("level", out var values) && values.Count > 0 ? values[0] ?? "" : "";
+        if (requested.Length == 0)
         {
-            return isGet
-                ? Reply(context, StatusCodes.Status200OK, levels.Number.ToString(CultureInfo.InvariantCulture))
-                : Reply(context, StatusCodes.Status400BadRequest, $"missing level: want ?level= one of {LogLevelSwitch.ValidNames}");
+            return Reply(context, StatusCodes.Status200OK,
+                "current log level: " + levels.Number.ToString(CultureInfo.InvariantCulture));
         }
         var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
             ? mapped.MapToIPv4()
@@ -39,15 +42,17 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
             return Reply(context, StatusCodes.Status403Forbidden,
                 "the log level can only be changed from a loopback address or by a basic-auth user (-web.config.file)");
         }
-        if (requested.Count != 1 || LogLevelSwitch.Parse(requested[0] ?? "", out var level) is not null)
+        // Unlike Go (which set error and answered "log level set to <the typo>"), an unknown level is refused.
+        if (LogLevelSwitch.Parse(requested, out var level) is not null)
         {
             return Reply(context, StatusCodes.Status400BadRequest,
-                $"invalid level \"{requested}\": want one of {LogLevelSwitch.ValidNames}");
+                $"invalid level \"{requested}\": want one of {LogLevelSwitch.ValidNames}; the level is unchanged");
         }
         var previous = levels.Level;
         levels.Level = level;
         LogChanged(LogLevelSwitch.Name(previous), LogLevelSwitch.Name(level), remote!.ToString());
-        return Reply(context, StatusCodes.Status200OK, levels.Number.ToString(CultureInfo.InvariantCulture));
+        // Go's answer, naming the level as it was asked for (case-insensitive: "INFO" is info).
+        return Reply(context, StatusCodes.Status200OK, "log level set to " + requested);
     }
 
     /// <summary>127.0.0.0/8, ::1 and IPv4-mapped 127.0.0.0/8; an unknown peer (no IP: a Unix socket) is not loopback.</summary>

@@ -5,13 +5,17 @@ namespace Oie.Host.Logging;
 /// <summary>
 /// The run-time log level (the seed's error, info, debug), consulted by the logging filter on every call, so a change
 /// takes effect at once for every logger. Framework categories (Microsoft.*, System.*) stay at Warning unless debug,
-/// where their Information shows too. The switch's own category (a level change, a refused change) always passes at
-/// Warning and above: an operator action leaves a trace whatever the level.
+/// where their Information shows too. The switch's own category (a level change, a refused change) and the start notices
+/// about the command line always pass at Warning and above: an operator action leaves a trace whatever the level.
 /// </summary>
 internal sealed class LogLevelSwitch(LogLevel initial)
 {
     public const string ChangeCategory = "Oie.Host.Logging.LogLevelSwitch";
     public const string ValidNames = "error, info, debug";
+
+    /// <summary>The category of what is said once at start about the command line (a stray boolean value, a flag
+    /// value partly ignored): at Warning and above it always passes, so the operator sees it at the default level.</summary>
+    public const string StartCategory = "Oie.Host.CommandLine.ExporterCommandLine";
 
     private volatile int _level = (int)Normalise(initial);
 
@@ -39,7 +43,7 @@ internal sealed class LogLevelSwitch(LogLevel initial)
         var minimum = Level;
         if (category is not null)
         {
-            if (level >= LogLevel.Warning && category == ChangeCategory)
+            if (level >= LogLevel.Warning && category is ChangeCategory or StartCategory)
                 return true;
             if (category.StartsWith("Microsoft.", StringComparison.Ordinal) || category.StartsWith("System.", StringComparison.Ordinal))
                 return level >= (minimum == LogLevel.Debug ? LogLevel.Information : LogLevel.Warning);
@@ -47,10 +51,10 @@ internal sealed class LogLevelSwitch(LogLevel initial)
         return level >= minimum;
     }
 
-    /// <summary>The seed's level names; null (and Error) for anything else.</summary>
+    /// <summary>The seed's level names, in any case (Go lowercased them); null (and Error) for anything else.</summary>
     public static string? Parse(string text, out LogLevel level)
     {
-        (level, var error) = text switch
+        (level, var error) = text.ToLowerInvariant() switch
         {
             "error" => (LogLevel.Error, null),
             "info" => (LogLevel.Information, null),
@@ -58,6 +62,18 @@ internal sealed class LogLevelSwitch(LogLevel initial)
             _ => (LogLevel.Error, "must be one of " + ValidNames),
         };
         return error;
+    }
+
+    /// <summary>
+    /// <c>-log.level</c> as the Go exporter read it (<c>parseLogLevel</c>): a known name in any case, anything else
+    /// error. Unlike Go, which fell back silently, what was ignored is said once at start.
+    /// </summary>
+    public static string? ParseFlag(string text, out LogLevel level, out string? ignored)
+    {
+        ignored = Parse(text, out level) is null
+            ? null
+            : $"unknown level \"{text}\" ignored, starting at error (the Go exporter's fallback); want one of {ValidNames}";
+        return null;
     }
 
     public static string Name(LogLevel level) => Normalise(level) switch

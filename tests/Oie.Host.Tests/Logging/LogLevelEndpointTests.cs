@@ -48,36 +48,43 @@ public sealed class LogLevelEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_reads_the_numeric_level()
+    public async Task Reading_answers_as_go_did_current_log_level_n()
     {
         var (url, _) = await Start();
-        Assert.Equal((HttpStatusCode.OK, "0\n"), await Send(HttpMethod.Get, url));
+        Assert.Equal((HttpStatusCode.OK, "current log level: 0\n"), await Send(HttpMethod.Get, url));
         var (infoUrl, _) = await Start("-log.level=info");
-        Assert.Equal((HttpStatusCode.OK, "1\n"), await Send(HttpMethod.Get, infoUrl));
+        Assert.Equal((HttpStatusCode.OK, "current log level: 1\n"), await Send(HttpMethod.Get, infoUrl));
+        // Go: an absent or empty level= is a read, by GET or POST.
+        Assert.Equal((HttpStatusCode.OK, "current log level: 1\n"), await Send(HttpMethod.Get, infoUrl + "?level="));
+        Assert.Equal((HttpStatusCode.OK, "current log level: 1\n"), await Send(HttpMethod.Post, infoUrl));
+        Assert.Equal((HttpStatusCode.OK, "current log level: 1\n"), await Send(HttpMethod.Post, infoUrl + "?level=&level=debug"));
     }
 
     [Fact]
-    public async Task Get_and_post_with_a_level_set_it_from_loopback()
+    public async Task Get_and_post_with_a_level_set_it_from_loopback_answering_as_go_did()
     {
         var (url, app) = await Start();
         var levels = app.Services.GetRequiredService<LogLevelSwitch>();
-        Assert.Equal((HttpStatusCode.OK, "1\n"), await Send(HttpMethod.Get, url + "?level=info"));
+        Assert.Equal((HttpStatusCode.OK, "log level set to info\n"), await Send(HttpMethod.Get, url + "?level=info"));
         Assert.Equal(LogLevel.Information, levels.Level);
-        Assert.Equal((HttpStatusCode.OK, "1\n"), await Send(HttpMethod.Get, url));
-        Assert.Equal((HttpStatusCode.OK, "2\n"), await Send(HttpMethod.Post, url + "?level=debug"));
+        Assert.Equal((HttpStatusCode.OK, "current log level: 1\n"), await Send(HttpMethod.Get, url));
+        Assert.Equal((HttpStatusCode.OK, "log level set to debug\n"), await Send(HttpMethod.Post, url + "?level=debug"));
         Assert.Equal(LogLevel.Debug, levels.Level);
-        Assert.Equal((HttpStatusCode.OK, "0\n"), await Send(HttpMethod.Post, url + "?level=error"));
+        Assert.Equal((HttpStatusCode.OK, "log level set to error\n"), await Send(HttpMethod.Post, url + "?level=error"));
         Assert.Equal(LogLevel.Error, levels.Level);
+        // Case-insensitive, as Go's strings.ToLower; the answer names the level as asked, as Go's did.
+        Assert.Equal((HttpStatusCode.OK, "log level set to INFO\n"), await Send(HttpMethod.Post, url + "?level=INFO"));
+        Assert.Equal(LogLevel.Information, levels.Level);
+        Assert.Equal((HttpStatusCode.OK, "log level set to Debug\n"), await Send(HttpMethod.Get, url + "?level=Debug&level=error"));
+        Assert.Equal(LogLevel.Debug, levels.Level);
     }
 
     [Theory]
     [InlineData("GET", "?level=verbose")]
-    [InlineData("GET", "?level=")]
     [InlineData("GET", "?level=2")]
-    [InlineData("POST", "?level=INFO")]
-    [InlineData("POST", "?level=info&level=debug")]
-    [InlineData("POST", "")]
-    public async Task An_invalid_or_missing_level_is_400_naming_the_valid_ones_and_changes_nothing(string method, string query)
+    [InlineData("POST", "?level=%20info")]
+    [InlineData("POST", "?level=verbose&level=debug")]
+    public async Task An_unknown_level_is_400_naming_the_valid_ones_and_changes_nothing(string method, string query)
     {
         var (url, app) = await Start("-log.level=info");
         var (status, body) = await Send(new HttpMethod(method), url + query);

@@ -40,8 +40,32 @@ public class LogLevelSwitchTests
         Assert.Equal(0, levels.Number);
         Assert.Null(LogLevelSwitch.Parse("info", out var info));
         Assert.Equal(LogLevel.Information, info);
-        Assert.NotNull(LogLevelSwitch.Parse("INFO", out _));
+        // Go's parseLogLevel lowercases: any case is the level.
+        Assert.Null(LogLevelSwitch.Parse("INFO", out var upper));
+        Assert.Equal(LogLevel.Information, upper);
+        Assert.Null(LogLevelSwitch.Parse("DeBuG", out var mixed));
+        Assert.Equal(LogLevel.Debug, mixed);
         Assert.NotNull(LogLevelSwitch.Parse("", out _));
+        Assert.NotNull(LogLevelSwitch.Parse(" info", out _));
+    }
+
+    [Theory]
+    [InlineData("loud")]
+    [InlineData("")]
+    [InlineData("warn")]
+    public void An_unknown_flag_level_is_error_as_go_did_and_names_what_was_ignored(string text)
+    {
+        Assert.Null(LogLevelSwitch.ParseFlag(text, out var level, out var ignored));
+        Assert.Equal(LogLevel.Error, level);
+        Assert.Equal($"unknown level \"{text}\" ignored, starting at error (the Go exporter's fallback); want one of error, info, debug", ignored);
+    }
+
+    [Fact]
+    public void Start_notices_about_the_command_line_pass_at_warning_whatever_the_level()
+    {
+        var levels = new LogLevelSwitch(LogLevel.Error);
+        Assert.True(levels.IsEnabled(LogLevelSwitch.StartCategory, LogLevel.Warning));
+        Assert.False(levels.IsEnabled(LogLevelSwitch.StartCategory, LogLevel.Information));
     }
 
     [Theory]
