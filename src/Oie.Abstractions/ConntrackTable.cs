@@ -66,16 +66,55 @@ public sealed class ConntrackTable
 /// <param name="Zone">The conntrack zone of its port on this node, 0 when the node's Neutron backend names none.</param>
 public readonly record struct FixedIpSlot(Instance Instance, FixedIp FixedIp, IpKey Address, ushort Zone);
 
-/// <param name="Slot">Index into <see cref="ConntrackTable.Slots"/>.</param>
-/// <param name="Remote">The entry's other original endpoint.</param>
-/// <param name="Outbound">The slot's address is the entry's original source: the instance opened the flow.</param>
-public readonly record struct ContactV4(uint Remote, int Slot, bool Outbound);
-
-/// <param name="RemoteHigh">The remote's upper 64 bits.</param>
-/// <param name="RemoteLow">The remote's lower 64 bits.</param>
-public readonly record struct ContactV6(ulong RemoteHigh, ulong RemoteLow, int Slot, bool Outbound)
+/// <summary>An attributed entry's IPv4 remote endpoint, packed in 8 bytes (a million-entry table has ≈ 300,000).</summary>
+public readonly record struct ContactV4
 {
-    public UInt128 Remote => new(RemoteHigh, RemoteLow);
+    private readonly int _slotAndDirection;
+
+    /// <param name="remote">The entry's other original endpoint.</param>
+    /// <param name="slot">Index into <see cref="ConntrackTable.Slots"/>.</param>
+    /// <param name="outbound">The slot's address is the entry's original source: the instance opened the flow.</param>
+    public ContactV4(uint remote, int slot, bool outbound)
+    {
+        Remote = remote;
+        _slotAndDirection = Pack(slot, outbound);
+    }
+
+    public uint Remote { get; }
+
+    public int Slot => _slotAndDirection & int.MaxValue;
+
+    public bool Outbound => _slotAndDirection < 0;
+
+    internal static int Pack(int slot, bool outbound)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        return outbound ? slot | int.MinValue : slot;
+    }
+}
+
+/// <summary>An attributed entry's IPv6 remote endpoint, packed in 20 bytes.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
+public readonly record struct ContactV6
+{
+    private readonly ulong _high;
+    private readonly ulong _low;
+    private readonly int _slotAndDirection;
+
+    /// <param name="remoteHigh">The remote's upper 64 bits.</param>
+    /// <param name="remoteLow">The remote's lower 64 bits.</param>
+    public ContactV6(ulong remoteHigh, ulong remoteLow, int slot, bool outbound)
+    {
+        _high = remoteHigh;
+        _low = remoteLow;
+        _slotAndDirection = ContactV4.Pack(slot, outbound);
+    }
+
+    public UInt128 Remote => new(_high, _low);
+
+    public int Slot => _slotAndDirection & int.MaxValue;
+
+    public bool Outbound => _slotAndDirection < 0;
 }
 
 /// <summary>An address that several instances claim, with the slots of its claimants.</summary>

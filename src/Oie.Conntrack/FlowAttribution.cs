@@ -146,13 +146,16 @@ public sealed class FlowAttribution : IFlowSink
         }
     }
 
+    /// <summary>Half as much again: the buffers are kept, so what they overshoot stays allocated.</summary>
+    private static int Grown(int length) => length + (length >> 1);
+
     private void Record(ContactBuffers contacts, int slot, in IpKey remote, bool outbound)
     {
         if (remote.IsV4)
         {
             if (_v4Count == contacts.V4.Length)
             {
-                Array.Resize(ref contacts.V4, contacts.V4.Length * 2);
+                Array.Resize(ref contacts.V4, Grown(contacts.V4.Length));
             }
 
             contacts.V4[_v4Count++] = new ContactV4((uint)remote.Value, slot, outbound);
@@ -161,7 +164,7 @@ public sealed class FlowAttribution : IFlowSink
         {
             if (_v6Count == contacts.V6.Length)
             {
-                Array.Resize(ref contacts.V6, contacts.V6.Length * 2);
+                Array.Resize(ref contacts.V6, Grown(contacts.V6.Length));
             }
 
             UInt128 value = remote.Value;

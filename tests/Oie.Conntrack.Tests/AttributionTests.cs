@@ -62,6 +62,22 @@ public class AttributionTests
         Assert.All(contacts, c => Assert.True(c.Outbound));
     }
 
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(0, false)]
+    [InlineData(int.MaxValue, true)]
+    [InlineData(123_456, false)]
+    public void A_contact_keeps_its_slot_and_direction_in_8_or_20_bytes(int slot, bool outbound)
+    {
+        var v4 = new ContactV4(0xC6336409, slot, outbound);
+        var v6 = new ContactV6(0x20010db8_00000000, 0x99, slot, outbound);
+        Assert.Equal((0xC6336409u, slot, outbound), (v4.Remote, v4.Slot, v4.Outbound));
+        Assert.Equal((IpKey.Parse("2001:db8::99").Value, slot, outbound), (v6.Remote, v6.Slot, v6.Outbound));
+        Assert.Equal(8, System.Runtime.CompilerServices.Unsafe.SizeOf<ContactV4>());
+        Assert.Equal(20, System.Runtime.CompilerServices.Unsafe.SizeOf<ContactV6>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ContactV4(1, -1, true));
+    }
+
     [Fact]
     public void Contact_buffers_are_reused_from_one_read_to_the_next()
     {
