@@ -4,8 +4,8 @@ using Oie.Abstractions;
 namespace Oie.Collectors.Cpu;
 
 /// <summary>
-/// <c>oie_cpu_percent</c>: (Δ guest CPU ns / Δ wall ns) × 100 / vCPUs, clamped to [0, 100], rounded to 2 decimals as
-/// the Go exporter exported it, from consecutive cycles. Exported only when it says something new (the seed's suppression rules, see <see cref="ShouldExport"/>).
+/// <c>oie_cpu_percent</c>: (Δ guest CPU ns / Δ wall ns) × 100 / vCPUs, clamped to [0, 100], from consecutive cycles.
+/// Exported only when it says something new (the seed's suppression rules, see <see cref="ShouldExport"/>).
 /// </summary>
 public sealed class CpuCollector : ICollector, ICollectorPlugin
 {
@@ -86,12 +86,8 @@ public sealed class CpuCollector : ICollector, ICollectorPlugin
             return null;
         var wallNs = (stats.SampledAt - previousAt) * 1e9 / _timestampFrequency;
         var percent = (cpuNs - previousCpuNs) / wallNs * 100.0 / vcpus;
-        return RoundToTwoDecimals(Math.Clamp(percent, 0.0, 100.0));
+        return Math.Clamp(percent, 0.0, 100.0);
     }
-
-    /// <summary>The Go exporter's <c>roundToTwoDecimals</c>, <c>math.Round(value*100) / 100</c> (halves away from
-    /// zero). Applied before the suppression rules, so "equal to the previous export" compares what is exported.</summary>
-    internal static double RoundToTwoDecimals(double value) => Math.Round(value * 100, MidpointRounding.AwayFromZero) / 100;
 
     /// <summary>The Nova flavor's vCPUs, else libvirt's count this cycle, else the domain XML's; the first positive one.</summary>
     private static int Vcpus(Instance instance)

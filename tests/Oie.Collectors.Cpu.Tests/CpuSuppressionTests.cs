@@ -78,21 +78,6 @@ public sealed class CpuSuppressionTests
     }
 
     [Fact]
-    public void Values_are_rounded_to_2_decimals_as_go_exported_them()
-    {
-        Assert.Equal([12.35, 12.34, 99.99], Exports([], 12.3456, 12.344, 99.994));
-    }
-
-    [Fact]
-    public void Rounding_comes_before_the_suppression_rules_so_a_change_below_a_hundredth_is_a_repeat()
-    {
-        // 50.004 and 50.001 both export as 50: the second equals the previous export.
-        Assert.Equal([50.0, null, 50.02], Exports([], 50.004, 50.001, 50.016));
-        // 9.996 rounds to 10.00, which is not below -cpu.min=10.
-        Assert.Equal([10.0], Exports([], 9.996));
-    }
-
-    [Fact]
     public void A_changed_value_is_exported()
     {
         Assert.Equal([50.0, 60.0, 50.0], Exports([], 50.0, 60.0, 50.0));
