@@ -56,7 +56,7 @@ public sealed class CpuCollector : ICollector, ICollectorPlugin
             if (Measure(state, instance) is { } percent && ShouldExport(state, percent))
             {
                 var facts = instance.Facts;
-                writer.Write(CpuPercent, instance, percent, facts.Domain, facts.InstanceUuid, facts.UserUuid, facts.ProjectUuid);
+                writer.Write(CpuPercent, instance, RoundToTwoDecimals(percent), facts.Domain, facts.InstanceUuid, facts.UserUuid, facts.ProjectUuid);
             }
         }
         foreach (var (uuid, state) in _states)
@@ -65,6 +65,14 @@ public sealed class CpuCollector : ICollector, ICollectorPlugin
                 _states.Remove(uuid);
         }
     }
+
+    /// <summary>
+    /// The Go exporter's roundToTwoDecimals (<c>math.Round(value*100) / 100</c>, halves away from zero), applied, as
+    /// there, to the exported value only: the suppression rules compare the measured value, so a steady CPU that
+    /// rounds to the same number each cycle stays exported (rounded first, it would be suppressed after its first
+    /// export and go stale).
+    /// </summary>
+    public static double RoundToTwoDecimals(double value) => Math.Round(value * 100, MidpointRounding.AwayFromZero) / 100;
 
     /// <summary>This cycle's usage, or null when there is none: no counter, no baseline yet, or a restarted baseline.</summary>
     private double? Measure(InstanceState state, Instance instance)

@@ -34,6 +34,18 @@ public sealed class CpuSuppressionTests
     private InstanceBuilder Vm(long cpuNs) => InstanceBuilder.Nova().FlavorVcpus(1).Cpu(cpuNs, _time.GetTimestamp());
 
     [Fact]
+    public void The_exported_value_is_rounded_to_2_decimals_as_Go_did_but_suppression_compares_the_measured_one()
+    {
+        // 33.3333 and 33.3334 both export as 33.33: Go compared the unrounded values, so the second is exported too;
+        // a value measured twice the same is suppressed.
+        Assert.Equal([33.33, 33.33, 40.0, null], Exports(["-cpu.min=10"], 33.3333, 33.3334, 40.0, 40.0));
+        Assert.Equal(0.13, CpuCollector.RoundToTwoDecimals(0.125)); // halves away from zero, as Go's math.Round
+        Assert.Equal(-0.13, CpuCollector.RoundToTwoDecimals(-0.125));
+        // 10 with -cpu.min=10.004: below the minimum measured, whatever it rounds to.
+        Assert.Equal([null], Exports(["-cpu.min=10.004"], 10.003));
+    }
+
+    [Fact]
     public void Values_below_the_default_minimum_of_10_are_not_exported()
     {
         Assert.Equal([null, 10.0], Exports([], 9.5, 10.0));
