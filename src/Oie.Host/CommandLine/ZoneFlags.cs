@@ -18,16 +18,16 @@ internal sealed class ZoneFlags
 {
     public ZoneFlags(FlagSet flags)
     {
-        Mode = flags.Custom<ZoneMode>("conntrack.zones", "auto",
+        Mode = flags.Custom<ZoneMode>(ZoneFlagNames.Backend, "auto",
             "Where each Neutron port's conntrack zone is read, to tell apart instances that share a fixed IP:\n" +
             "ovn (ct-zone-* in the integration bridge's external_ids), ovs (the OVS agent's local VLAN tags),\n" +
             "iptables (iptables_hybrid's raw-table CT --zone rules), none (addresses alone), or auto (the first of\n" +
             "ovn, iptables, ovs found on the node, else none).",
             ParseMode);
-        OvsDb = flags.Custom<OvsdbEndpoint>("ovs.db", OvsdbEndpoint.Default,
+        OvsDb = flags.Custom<OvsdbEndpoint>(ZoneFlagNames.OvsDb, OvsdbEndpoint.Default,
             "The Open vSwitch database for -conntrack.zones=ovn|ovs|auto (read over its JSON-RPC protocol, no ovs-vsctl).",
             OvsdbEndpoint.TryParse);
-        IptablesCommand = flags.Custom<string[]>("iptables.command", "iptables-save",
+        IptablesCommand = flags.Custom<string[]>(ZoneFlagNames.IptablesCommand, "iptables-save",
             "The iptables-save tool for -conntrack.zones=iptables|auto, split on whitespace and run without a shell\n" +
             "as COMMAND -t raw; wrap it to read another namespace, e.g. \"ip netns exec NS iptables-save\".",
             FlagParsers.Command("iptables-save", "iptables-save or \"ip netns exec NS iptables-save\""));

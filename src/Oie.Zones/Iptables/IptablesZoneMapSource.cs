@@ -40,17 +40,17 @@ internal sealed class IptablesZoneMapSource(IReadOnlyList<string> command) : IPr
             throw new ZoneMapException(ex.Failure switch
             {
                 BoundedProcessFailure.CannotStart =>
-                    $"{ex.Message} (install iptables, or name the tool with {ZoneFlags.IptablesCommand}; {ZoneFlags.Backend} chooses the backend)",
+                    $"{ex.Message} (install iptables, or name the tool with -{ZoneFlagNames.IptablesCommand}; -{ZoneFlagNames.Backend} chooses the backend)",
                 BoundedProcessFailure.TimedOut =>
                     $"{ex.Message} (is the xtables lock held by another process? the zones are read again next cycle)",
-                _ => $"{ex.Message} ({ZoneFlags.IptablesCommand} must name iptables-save)",
+                _ => $"{ex.Message} (-{ZoneFlagNames.IptablesCommand} must name iptables-save)",
             }, ex);
         }
         if (result.ExitCode != 0)
         {
             throw new ZoneMapException(
                 $"{Display} exited with status {result.ExitCode}{(result.StderrTail.Length > 0 ? ": " + result.StderrTail : "")}" +
-                $" (it must run as root; {ZoneFlags.IptablesCommand} names the tool)");
+                $" (it must run as root; -{ZoneFlagNames.IptablesCommand} names the tool)");
         }
         return IptablesRawTable.Parse(result.Stdout, out commentedRules);
     }

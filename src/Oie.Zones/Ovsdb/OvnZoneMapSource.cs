@@ -30,7 +30,7 @@ internal sealed class OvnZoneMapSource(OvsdbEndpoint db) : IProbingZoneMapSource
         ? zones.Map
         : throw new ZoneMapException(
             $"OVSDB at {db} has no integration bridge {zones.Bridge} (ovn-controller creates it: is ovn-controller running " +
-            $"on this node? Is this an ML2/OVN node? {ZoneFlags.Backend} chooses the backend)");
+            $"on this node? Is this an ML2/OVN node? -{ZoneFlagNames.Backend} chooses the backend)");
 
     public void Dispose() => _client.Dispose();
 }

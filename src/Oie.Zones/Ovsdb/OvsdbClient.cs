@@ -50,7 +50,7 @@ internal sealed class OvsdbClient(OvsdbEndpoint endpoint, int maxMessageBytes = 
             {
                 Drop();
                 throw new ZoneMapException(
-                    $"OVSDB at {endpoint} sent an answer this exporter cannot use: {ex.Message} ({ZoneFlags.OvsDb} must name " +
+                    $"OVSDB at {endpoint} sent an answer this exporter cannot use: {ex.Message} (-{ZoneFlagNames.OvsDb} must name " +
                     "the node's Open_vSwitch database socket, the one ovs-vsctl uses)", ex);
             }
             catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
@@ -94,13 +94,13 @@ internal sealed class OvsdbClient(OvsdbEndpoint endpoint, int maxMessageBytes = 
     {
         var path = endpoint.SocketPath;
         if (!File.Exists(path) && !Directory.Exists(Path.GetDirectoryName(path)))
-            return $"{Path.GetDirectoryName(path)} does not exist (is Open vSwitch installed and running on this node? {ZoneFlags.OvsDb} names the socket)";
+            return $"{Path.GetDirectoryName(path)} does not exist (is Open vSwitch installed and running on this node? -{ZoneFlagNames.OvsDb} names the socket)";
         if (!File.Exists(path))
-            return $"no socket {path} (is ovsdb-server running? {ZoneFlags.OvsDb} names its socket)";
+            return $"no socket {path} (is ovsdb-server running? -{ZoneFlagNames.OvsDb} names its socket)";
         return ex.SocketErrorCode switch
         {
             SocketError.ConnectionRefused =>
-                $"nothing listens on {path} (ovsdb-server is not running, or left a stale socket; {ZoneFlags.OvsDb} names the socket)",
+                $"nothing listens on {path} (ovsdb-server is not running, or left a stale socket; -{ZoneFlagNames.OvsDb} names the socket)",
             SocketError.AccessDenied =>
                 $"permission denied on {path} (run the exporter as root or as a user the socket's mode lets in)",
             _ => $"{ex.Message} ({ex.SocketErrorCode})",
@@ -161,7 +161,7 @@ internal sealed class OvsdbClient(OvsdbEndpoint endpoint, int maxMessageBytes = 
     private static T Answer<T>(JsonElement answer, Func<JsonElement, T> read)
     {
         if (answer.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
-            throw new ZoneMapException($"OVSDB refused the query: {Describe(error)} ({ZoneFlags.OvsDb} must name the " +
+            throw new ZoneMapException($"OVSDB refused the query: {Describe(error)} (-{ZoneFlagNames.OvsDb} must name the " +
                                        "Open_vSwitch database's socket, not an OVN northbound or southbound one)");
         if (!answer.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
             throw new OvsdbFormatException("the transact answer has no result array");
@@ -169,7 +169,7 @@ internal sealed class OvsdbClient(OvsdbEndpoint endpoint, int maxMessageBytes = 
         {
             if (operation.ValueKind == JsonValueKind.Object && operation.TryGetProperty("error", out var failed) &&
                 failed.ValueKind != JsonValueKind.Null)
-                throw new ZoneMapException($"OVSDB refused the query: {Describe(operation)} ({ZoneFlags.OvsDb} must name " +
+                throw new ZoneMapException($"OVSDB refused the query: {Describe(operation)} (-{ZoneFlagNames.OvsDb} must name " +
                                            "the Open_vSwitch database's socket)");
         }
         try
