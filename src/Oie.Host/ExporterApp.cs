@@ -97,7 +97,7 @@ internal static class ExporterApp
     }
 
     /// <summary>The name the threat-contact stage runs under (collector metrics, logs): it is not a plugin.</summary>
-    public const string ContactsCollectorName = "threat_contacts";
+    private const string ContactsCollectorName = "threat_contacts";
 
     /// <summary>The plugins switched on, then the threat-contact stage when a feed is enabled.</summary>
     private static IReadOnlyList<NamedCollector> CreateCollectors(ExporterCommandLine commandLine, IServiceProvider services, TimeProvider time)

@@ -13,6 +13,7 @@ namespace Oie.Conntrack.Reading;
 /// </summary>
 public sealed partial class ConntrackReader
 {
+    private readonly TimeSpan _timeout;
     private readonly IConntrackSource _source;
     private readonly ConntrackMaxFile _maxFile;
     private readonly ILogger _logger;
@@ -26,7 +27,7 @@ public sealed partial class ConntrackReader
         ArgumentNullException.ThrowIfNull(options);
         if (options.Timeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), "the conntrack timeout must be greater than zero");
-        Options = options;
+        _timeout = options.Timeout;
         _source = options.ReadsFile ? new FileConntrackSource(options.Path, options.Timeout)
             : options.Source == ConntrackSourceKind.Netlink ? new NetlinkConntrackSource(options.Netns, options.Timeout)
             : new ToolConntrackSource(options.Command, options.Timeout);
@@ -34,8 +35,6 @@ public sealed partial class ConntrackReader
         _logger = logger;
         LogReading(_source.Display, GoDuration.Format(options.Timeout));
     }
-
-    public ConntrackSourceOptions Options { get; }
 
     /// <summary>Reads the table once, attributing it to <paramref name="index"/>.</summary>
     /// <param name="recordContacts">Keep each attributed entry's remote endpoint (a threat feed is enabled).</param>
@@ -46,7 +45,7 @@ public sealed partial class ConntrackReader
         var attribution = new FlowAttribution(index, recordContacts, _contacts);
         IReadOnlyList<ListingRead> listings;
         // The deadline bounds real I/O (a process, a file, a socket), so it runs on the system clock.
-        using (var deadline = new CancellationTokenSource(Options.Timeout))
+        using (var deadline = new CancellationTokenSource(_timeout))
             listings = _source.Read(attribution, deadline.Token);
 
         var read = ConntrackFamilies.None;

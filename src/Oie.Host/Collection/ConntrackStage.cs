@@ -20,10 +20,6 @@ internal sealed partial class ConntrackStage(
 {
     private string? _lastError;
 
-    public ConntrackReader Reader => reader;
-
-    public ZoneStage? Zones => zones;
-
     public void Dispose() => zones?.Dispose();
 
     public ConntrackTable Read(IReadOnlyList<Instance> instances)

@@ -16,8 +16,6 @@ internal sealed partial class ZoneStage(IZoneMapSource source, TimeSpan deadline
     private string? _lastError;
     private ZoneBackend _lastBackend = ZoneBackend.None;
 
-    public IZoneMapSource Source => source;
-
     /// <summary>A fifth of the interval, at most 2 s: OVSDB answers in milliseconds, and the conntrack read that
     /// follows needs the rest of the cycle.</summary>
     public static TimeSpan DeadlineFor(TimeSpan interval) => TimeSpan.FromTicks(Math.Min(interval.Ticks / 5, TimeSpan.FromSeconds(2).Ticks));
@@ -52,7 +50,7 @@ internal sealed partial class ZoneStage(IZoneMapSource source, TimeSpan deadline
 
     public void Dispose() => source.Dispose();
 
-    internal static string BackendLabel(ZoneBackend backend) => backend switch
+    private static string BackendLabel(ZoneBackend backend) => backend switch
     {
         ZoneBackend.Ovn => "ovn",
         ZoneBackend.Ovs => "ovs",

@@ -27,7 +27,7 @@ internal sealed class ZoneFlags
         OvsDb = flags.Custom<OvsdbEndpoint>(ZoneFlagNames.OvsDb, OvsdbEndpoint.Default,
             "The Open vSwitch database for -conntrack.zones=ovn|ovs|auto (read over its JSON-RPC protocol, no ovs-vsctl).",
             OvsdbEndpoint.TryParse);
-        IptablesCommand = flags.Custom<string[]>(ZoneFlagNames.IptablesCommand, "iptables-save",
+        IptablesCommand = flags.Custom<string[]>(ZoneFlagNames.IptablesCommand, string.Join(' ', ZoneMapSources.DefaultIptablesCommand),
             "The iptables-save tool for -conntrack.zones=iptables|auto, split on whitespace and run without a shell\n" +
             "as COMMAND -t raw; wrap it to read another namespace, e.g. \"ip netns exec NS iptables-save\".",
             FlagParsers.Command("iptables-save", "iptables-save or \"ip netns exec NS iptables-save\""));
