@@ -56,12 +56,11 @@ internal sealed partial class CollectionCycle(
             allSucceeded &= RunCollector(name, collector, snapshot, samples);
         self.StageDuration.WithLabels("collectors").Set(time.GetElapsedTime(collectorsStarted).TotalSeconds);
 
-        // Set before rendering so the exposition this cycle publishes carries it (the render stage's own duration can
-        // only show in the next one).
-        if (allSucceeded)
-            self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        // Set as part of the publish, so the exposition this cycle publishes carries it (the render stage's own
+        // duration can only show in the next one), and no scrape rendering meanwhile shows it without this cycle's
+        // samples (before the first publish every scrape renders the self metrics afresh).
         var renderStarted = time.GetTimestamp();
-        store.Publish(snapshot, samples);
+        store.Publish(snapshot, samples, allSucceeded ? () => self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0) : null);
         _lastSampleSizes = samples.TakenSizes;
         self.StageDuration.WithLabels("render").Set(time.GetElapsedTime(renderStarted).TotalSeconds);
 

@@ -89,11 +89,14 @@ internal sealed class ExpositionStore
     /// Stores what a cycle produced. Every instance of the snapshot replaces its entry (an instance whose samples were all
     /// suppressed this cycle is left with none). When libvirt was read, instances it no longer lists are dropped at once.
     /// </summary>
-    public void Publish(CycleSnapshot snapshot, CycleSamples samples)
+    /// <param name="beforeRender">Self-metric updates that must show only together with this cycle's samples (the
+    /// last-success time): run under the lock a scrape renders under, so no scrape renders them without the samples.</param>
+    public void Publish(CycleSnapshot snapshot, CycleSamples samples, Action? beforeRender = null)
     {
         var producedAt = _time.GetTimestamp();
         lock (_lock)
         {
+            beforeRender?.Invoke();
             if (snapshot.LibvirtAvailable)
             {
                 var active = new HashSet<string>(StringComparer.Ordinal) { CycleSamples.HostKey };
