@@ -33,27 +33,32 @@ public sealed class FlagSet
     public IEnumerable<IFlag> Flags => _flags.Values.OrderBy(f => f.Name, StringComparer.Ordinal);
 
     public Flag<string> String(string name, string defaultValue, string usage) =>
-        Add(new Flag<string>(name, usage, defaultValue, Quote(defaultValue), FlagParsers.String));
+        Add(new Flag<string>(name, usage, defaultValue, Quote(defaultValue), FlagParsers.String)
+            { TypeName = "string", DefaultIsZero = defaultValue.Length == 0 });
 
     public Flag<bool> Bool(string name, bool defaultValue, string usage) =>
-        Add(new Flag<bool>(name, usage, defaultValue, defaultValue ? "true" : "false", FlagParsers.Bool) { IsBool = true });
+        Add(new Flag<bool>(name, usage, defaultValue, defaultValue ? "true" : "false", FlagParsers.Bool)
+            { IsBool = true, TypeName = "", DefaultIsZero = !defaultValue });
 
     public Flag<int> Int(string name, int defaultValue, string usage) =>
-        Add(new Flag<int>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Int));
+        Add(new Flag<int>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Int)
+            { TypeName = "int", DefaultIsZero = defaultValue == 0 });
 
     public Flag<double> Double(string name, double defaultValue, string usage) =>
-        Add(new Flag<double>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Double));
+        Add(new Flag<double>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Double)
+            { TypeName = "float", DefaultIsZero = defaultValue == 0 });
 
     /// <summary>A Go duration (<c>10s</c>, <c>1m30s</c>, <c>1.5h</c>) that must be greater than zero.</summary>
     public Flag<TimeSpan> Duration(string name, TimeSpan defaultValue, string usage) =>
-        Add(new Flag<TimeSpan>(name, usage, defaultValue, GoDuration.Format(defaultValue), FlagParsers.PositiveDuration));
+        Add(new Flag<TimeSpan>(name, usage, defaultValue, GoDuration.Format(defaultValue), FlagParsers.PositiveDuration)
+            { TypeName = "duration", DefaultIsZero = defaultValue == TimeSpan.Zero });
 
     /// <summary>A flag with its own parser; <paramref name="defaultText"/> is parsed to give the default value.</summary>
     public Flag<T> Custom<T>(string name, string defaultText, string usage, FlagParser<T> parser)
     {
         if (parser(defaultText, out var value) is { } error)
             throw new ArgumentException($"default of -{name} is invalid: {error}", nameof(defaultText));
-        return Add(new Flag<T>(name, usage, value, Quote(defaultText), parser));
+        return Add(GoTyped(new Flag<T>(name, usage, value, defaultText, parser)));
     }
 
     /// <summary>A flag that accepts what the Go exporter accepted, saying (at error level, once at start) what of it
@@ -64,7 +69,20 @@ public sealed class FlagSet
             throw new ArgumentException($"default of -{name} is invalid: {error}", nameof(defaultText));
         if (ignored is not null)
             throw new ArgumentException($"default of -{name} ignores part of itself: {ignored}", nameof(defaultText));
-        return Add(new Flag<T>(name, usage, value, Quote(defaultText), parser));
+        return Add(GoTyped(new Flag<T>(name, usage, value, defaultText, parser)));
+    }
+
+    /// <summary>A flag with its own parser as Go's usage would show the Go type behind it: an int, a duration, a float
+    /// or else a string (quoted default).</summary>
+    private static Flag<T> GoTyped<T>(Flag<T> flag)
+    {
+        var typeName = typeof(T) == typeof(int) ? "int"
+            : typeof(T) == typeof(TimeSpan) ? "duration"
+            : typeof(T) == typeof(double) ? "float"
+            : "string";
+        return typeName == "string"
+            ? new Flag<T>(flag, Quote(flag.DefaultText), typeName, flag.DefaultText.Length == 0)
+            : new Flag<T>(flag, flag.DefaultText, typeName, EqualityComparer<T>.Default.Equals(flag.Value, default!));
     }
 
     private Flag<T> Add<T>(Flag<T> flag)
@@ -84,10 +102,18 @@ public sealed class FlagSet
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            // Go's flag package stops at "--" (consumed) or at the first argument that is not a flag, and the Go
+            // exporter never looked at what was left: start as it did, and say what was ignored.
             if (arg == "--")
-                return i + 1 < args.Count ? FlagParseResult.Fail($"unexpected argument: {args[i + 1]}") : FlagParseResult.Ok;
+            {
+                IgnoreRest(args, i + 1, "after \"--\"", warnings);
+                break;
+            }
             if (arg.Length < 2 || arg[0] != '-')
-                return FlagParseResult.Fail($"unexpected argument: {arg}");
+            {
+                IgnoreRest(args, i, "from the first argument that is not a flag", warnings);
+                break;
+            }
             var body = arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : arg[1..];
             if (body.Length == 0 || body[0] == '-' || body[0] == '=')
                 return FlagParseResult.Fail($"bad flag syntax: {arg}");
@@ -132,16 +158,34 @@ public sealed class FlagSet
         return notices.Count == 0 ? FlagParseResult.Ok : FlagParseResult.OkWith(notices);
     }
 
+    private static void IgnoreRest(IReadOnlyList<string> args, int from, string where, List<FlagNotice> notices)
+    {
+        if (from >= args.Count)
+            return;
+        var rest = string.Join(' ', args.Skip(from).Select(a => a.Length == 0 || a.Contains(' ') ? "\"" + a + "\"" : a));
+        notices.Add(new FlagNotice(FlagNoticeLevel.Error,
+            $"ignored the command line {where} on: {rest} (the Go exporter's flag parsing stopped there and ignored " +
+            "the rest too; write every flag as -name=value before it, or remove the stray argument)"));
+    }
+
     /// <summary>The words of Go's strconv.ParseBool that cannot be anything but a boolean's value (not 1, 0, t, f).</summary>
     private static bool IsBoolWord(string arg) => arg is "true" or "TRUE" or "True" or "false" or "FALSE" or "False";
 
-    /// <summary>Usage text in the style of Go's <c>flag.PrintDefaults</c>.</summary>
+    /// <summary>Usage text as Go's <c>flag.PrintDefaults</c> writes it: sorted by name, the value's type after the
+    /// name, the default only when it is not the type's zero value, strings' defaults quoted.</summary>
     public void WriteUsage(TextWriter output)
     {
         foreach (var flag in Flags)
         {
-            output.WriteLine($"  -{flag.Name}");
-            output.WriteLine($"    \t{flag.Usage.Replace("\n", "\n    \t")} (default {flag.DefaultText})");
+            var line = new System.Text.StringBuilder("  -").Append(flag.Name);
+            if (flag.TypeName.Length > 0)
+                line.Append(' ').Append(flag.TypeName);
+            // Go keeps a one-letter boolean's usage on its line; every name here is longer.
+            line.Append(line.Length <= 4 ? "\t" : "\n    \t");
+            line.Append(flag.Usage.Replace("\n", "\n    \t", StringComparison.Ordinal));
+            if (!flag.DefaultIsZero)
+                line.Append(" (default ").Append(flag.DefaultText).Append(')');
+            output.WriteLine(line.ToString());
         }
     }
 
@@ -153,6 +197,13 @@ public interface IFlag
     string Name { get; }
     string Usage { get; }
     string DefaultText { get; }
+
+    /// <summary>The value's type as Go's usage names it (<c>string</c>, <c>int</c>, <c>float</c>, <c>duration</c>),
+    /// empty for a boolean.</summary>
+    string TypeName { get; }
+
+    /// <summary>The default is its type's zero value (false, "", 0), which Go's usage does not print.</summary>
+    bool DefaultIsZero { get; }
     bool IsBool { get; }
     bool IsSet { get; }
 
@@ -172,6 +223,14 @@ public sealed class Flag<T> : IFlag
     {
     }
 
+    /// <summary>A copy of an unset <paramref name="flag"/> with its usage-facing details replaced.</summary>
+    internal Flag(Flag<T> flag, string defaultText, string typeName, bool defaultIsZero)
+        : this(flag.Name, flag.Usage, flag.Value, defaultText, flag._parser)
+    {
+        TypeName = typeName;
+        DefaultIsZero = defaultIsZero;
+    }
+
     internal Flag(string name, string usage, T defaultValue, string defaultText, TolerantFlagParser<T> parser)
     {
         Name = name;
@@ -184,6 +243,8 @@ public sealed class Flag<T> : IFlag
     public string Name { get; }
     public string Usage { get; }
     public string DefaultText { get; }
+    public string TypeName { get; init; } = "string";
+    public bool DefaultIsZero { get; init; }
     public bool IsBool { get; init; }
     public bool IsSet { get; private set; }
     public T Value { get; private set; }

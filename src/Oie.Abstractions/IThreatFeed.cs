@@ -35,7 +35,12 @@ public sealed record FeedRegistration(string Name, bool EnabledByDefault, Func<F
 /// <param name="Help">The contact metric's help text.</param>
 /// <param name="Sources">Where the list comes from: http(s):// or file:// URIs, each fetched and parsed on its own.</param>
 /// <param name="Refresh">How often to fetch (file sources are also re-read as soon as they change).</param>
-public sealed record FeedDescriptor(string Name, string MetricName, string Help, IReadOnlyList<Uri> Sources, TimeSpan Refresh);
+public sealed record FeedDescriptor(string Name, string MetricName, string Help, IReadOnlyList<Uri> Sources, TimeSpan Refresh)
+{
+    /// <summary>The feed's word in the Go-format <c>[THREAT] TAG-HIT: …</c> lines on stderr; the name in capitals
+    /// unless the Go exporter wrote another (EMTHREATS for emergingthreats).</summary>
+    public string HitTag { get; init; } = Name.ToUpperInvariant();
+}
 
 /// <summary>Collects what a feed lists, as inclusive ranges of binary addresses (IPv4 as uint, IPv6 as UInt128).</summary>
 public sealed class FeedEntriesBuilder

@@ -15,13 +15,16 @@ public sealed class EmergingThreatsFeed(FeedDescriptor descriptor) : IThreatFeed
     public const string DefaultUrl = "https://rules.emergingthreats.net/blockrules/compromised-ips.txt";
     public static readonly TimeSpan DefaultRefresh = TimeSpan.FromHours(6);
 
+    /// <summary>What the Go exporter's hit lines call this feed: <c>[THREAT] EMTHREATS-HIT: …</c>.</summary>
+    public const string HitTag = "EMTHREATS";
+
     public FeedDescriptor Descriptor { get; } = descriptor;
 
     public static FeedFactory Setup(FlagSet flags)
     {
         var url = FeedFlags.Source(flags, "emergingthreats.url", DefaultUrl, "EmergingThreats compromised-IP list");
         var refresh = FeedFlags.Refresh(flags, Name, DefaultRefresh, "the EmergingThreats list");
-        return _ => new EmergingThreatsFeed(new FeedDescriptor(Name, MetricName, Help, [url.Value], refresh.Value));
+        return _ => new EmergingThreatsFeed(new FeedDescriptor(Name, MetricName, Help, [url.Value], refresh.Value) { HitTag = HitTag });
     }
 
     public void Parse(ReadOnlySpan<byte> body, Uri source, FeedEntriesBuilder entries)

@@ -8,7 +8,8 @@ var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegis
 var parsed = commandLine.Parse(args);
 if (parsed.HelpRequested)
 {
-    commandLine.WriteUsage(Console.Out);
+    // Go's flag package prints usage to stderr and exits 0.
+    commandLine.WriteUsage(Console.Error);
     return 0;
 }
 if (!parsed.Success)

@@ -11,7 +11,8 @@ namespace Oie.ThreatIntel;
 /// cycle attributed to an instance's fixed IP (<see cref="ConntrackTable.ContactsV4"/>/<see cref="ConntrackTable.ContactsV6"/>),
 /// one matcher lookup each, no allocation per contact. Writes, per instance with a hit, a 1 for each feed that listed
 /// a contacted address — never a 0. Hits are logged, at most once per instance and feed per <c>logInterval</c>, with
-/// the count of the hits suppressed in between. Not thread-safe: one cycle at a time, from one thread.
+/// the count of the hits suppressed in between, and written to stderr in the Go exporter's format by
+/// <see cref="ThreatHitLines"/>. Not thread-safe: one cycle at a time, from one thread.
 /// </summary>
 public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
 {
@@ -21,13 +22,14 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _logInterval;
+    private readonly ThreatHitLines? _hitLines;
     private readonly Dictionary<(string InstanceUuid, int Bit), HitLog> _hitLogs = [];
     private uint[] _masks = [];
 
     /// <param name="families">The contact family of each feed bit (see <see cref="ContactFamilies.For"/>).</param>
     /// <param name="feedNames">The name of each feed bit, for the log.</param>
     public ThreatContacts(FeedMatcherHolder holder, IReadOnlyList<MetricFamily> families, IReadOnlyList<string> feedNames,
-        TimeProvider time, ILogger<ThreatContacts> logger, TimeSpan? logInterval = null)
+        TimeProvider time, ILogger<ThreatContacts> logger, TimeSpan? logInterval = null, ThreatHitLines? hitLines = null)
     {
         if (families.Count != feedNames.Count || families.Count > 32)
             throw new ArgumentException("one family and one name per feed bit, at most 32", nameof(families));
@@ -37,6 +39,7 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
         _time = time;
         _logger = logger;
         _logInterval = logInterval ?? TimeSpan.FromMinutes(10);
+        _hitLines = hitLines;
     }
 
     public IReadOnlyList<MetricFamily> Families => _families;
@@ -46,6 +49,7 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(writer);
         var table = snapshot.RequireConntrack();
+        _hitLines?.BeginCycle();
 
         var matcher = _holder.Current;
         if (_masks.Length < table.Slots.Count)
@@ -73,6 +77,7 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
         }
         if (anyHit)
             WriteSamples(table.Slots, writer);
+        _hitLines?.EndCycle();
         FlushSuppressed();
     }
 
@@ -115,6 +120,7 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
         for (; mask != 0; mask &= mask - 1)
         {
             var bit = BitOperations.TrailingZeroCount(mask);
+            _hitLines?.Hit(instance.Facts.Domain, instance.Facts.InstanceUuid, bit, remote, outbound);
             var key = (instance.Facts.InstanceUuid, bit);
             if (_hitLogs.TryGetValue(key, out var log) && now - log.LastLogged < _logInterval)
             {

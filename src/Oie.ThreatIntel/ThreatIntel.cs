@@ -14,6 +14,7 @@ public sealed class ThreatIntel : IDisposable
 {
     private readonly FeedFetcher _fetcher;
     private readonly IReadOnlyList<string> _names;
+    private readonly IReadOnlyList<string> _hitTags;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
 
@@ -29,6 +30,7 @@ public sealed class ThreatIntel : IDisposable
         _time = time;
         _fetcher = new FeedFetcher(fetchOptions);
         _names = [.. feeds.Select(f => f.Descriptor.Name)];
+        _hitTags = [.. feeds.Select(f => f.Descriptor.HitTag)];
         Matcher = new FeedMatcherHolder(feeds.Count);
         ContactFamilies = [.. feeds.Select(f => Oie.ThreatIntel.ContactFamilies.For(f.Descriptor))];
         Health = new FeedHealthMetrics(registry);
@@ -50,8 +52,10 @@ public sealed class ThreatIntel : IDisposable
     public FeedHealthMetrics Health { get; }
 
     /// <summary>A contact tracker for one collection pipeline (it is not thread-safe; make one per user).</summary>
-    public ThreatContacts CreateContacts(TimeSpan? logInterval = null) =>
-        new(Matcher, ContactFamilies, _names, _time, _loggerFactory.CreateLogger<ThreatContacts>(), logInterval);
+    /// <param name="hitLines">Where the Go-format <c>[THREAT]</c> lines go: stderr unless given.</param>
+    public ThreatContacts CreateContacts(TimeSpan? logInterval = null, TextWriter? hitLines = null) =>
+        new(Matcher, ContactFamilies, _names, _time, _loggerFactory.CreateLogger<ThreatContacts>(), logInterval,
+            new ThreatHitLines(hitLines ?? Console.Error, _hitTags, _time));
 
     public void Dispose() => _fetcher.Dispose();
 }

@@ -151,7 +151,8 @@ public class FlagSetFuzzTests
                 var result = f.Set.Parse(args);
                 if (result.Success)
                 {
-                    Assert.Equal(FlagParseResult.Ok, result);
+                    Assert.Null(result.Error);
+                    Assert.All(result.Notices, notice => Assert.False(string.IsNullOrWhiteSpace(notice.Message)));
                     ok++;
                 }
                 else if (result.HelpRequested)

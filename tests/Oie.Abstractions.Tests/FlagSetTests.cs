@@ -68,13 +68,27 @@ public class FlagSetTests
         Assert.StartsWith($"-tor.enable {word}: took \"{word}\" as the value of -tor.enable; write -tor.enable={word}", notice.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Other_words_after_a_boolean_are_still_unexpected()
+    /// <summary>Go's flag package stops at the first argument that is not a flag (or after "--") and the Go exporter
+    /// ran with what came before: we start the same way, and say at error level what was ignored.</summary>
+    [Theory]
+    [InlineData(new[] { "-tor.enable", "1", "-conntrack.min=5" }, "1 -conntrack.min=5", "from the first argument that is not a flag")]
+    [InlineData(new[] { "-conntrack.min=7", "stray", "-conntrack.min=5" }, "stray -conntrack.min=5", "from the first argument that is not a flag")]
+    [InlineData(new[] { "-conntrack.min=7", "-", "-conntrack.min=5" }, "- -conntrack.min=5", "from the first argument that is not a flag")]
+    [InlineData(new[] { "-conntrack.min=7", "--", "-conntrack.min=5", "two words" }, "-conntrack.min=5 \"two words\"", "after \"--\"")]
+    public void Parsing_stops_at_a_stray_argument_as_go_did_and_says_what_it_ignored(string[] args, string ignored, string where)
     {
-        var result = Create().Set.Parse(["-tor.enable", "1"]);
-        Assert.False(result.Success);
-        Assert.Contains("unexpected argument: 1", result.Error);
+        var f = Create();
+        var result = f.Set.Parse(args);
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(args[0] == "-tor.enable" ? 20 : 7, f.Min.Value);
+        Assert.Equal(args[0] == "-tor.enable", f.Enable.Value);
+        var notice = Assert.Single(result.Notices);
+        Assert.Equal(FlagNoticeLevel.Error, notice.Level);
+        Assert.StartsWith($"ignored the command line {where} on: {ignored} (", notice.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_trailing_double_dash_ignores_nothing() => Assert.Empty(Create().Set.Parse(["-tor.enable", "--"]).Notices);
 
     [Fact]
     public void A_tolerant_flag_accepts_and_names_what_it_ignored_once_for_its_last_occurrence()
@@ -117,7 +131,6 @@ public class FlagSetTests
     [InlineData(new[] { "-collection.interval=0s" }, "-collection.interval: must be greater than zero")]
     [InlineData(new[] { "-collection.interval=-5s" }, "-collection.interval")]
     [InlineData(new[] { "-conntrack.min" }, "flag needs an argument: -conntrack.min")]
-    [InlineData(new[] { "stray" }, "unexpected argument: stray")]
     [InlineData(new[] { "---x" }, "bad flag syntax: ---x")]
     [InlineData(new[] { "-=1" }, "bad flag syntax")]
     public void Bad_input_fails_naming_the_flag(string[] args, string expected)
@@ -142,18 +155,30 @@ public class FlagSetTests
         Assert.Equal(2, f.Min.Value);
     }
 
+    /// <summary>Byte for byte what Go's flag.PrintDefaults writes for the same flags: sorted, the type after the name,
+    /// no default for a zero value (false), strings' defaults quoted.</summary>
     [Fact]
-    public void Usage_lists_every_flag_with_its_default()
+    public void Usage_is_in_gos_flag_format()
     {
         var f = Create();
-        var output = new StringWriter();
+        f.Set.String("customlist.path", "", "Path to file with one IP per line (IPv4 or IPv6)");
+        var output = new StringWriter { NewLine = "\n" };
         f.Set.WriteUsage(output);
-        var text = output.ToString();
-        Assert.Contains("-web.listen-address", text);
-        Assert.Contains("(default \"0.0.0.0:9120\")", text);
-        Assert.Contains("(default 10s)", text);
-        Assert.Contains("(default false)", text);
-        Assert.True(text.IndexOf("-collection.interval", StringComparison.Ordinal) < text.IndexOf("-web.listen-address", StringComparison.Ordinal));
+        Assert.Equal("""
+              -collection.interval duration
+                	interval (default 10s)
+              -conntrack.min int
+                	min (default 20)
+              -cpu.min float
+                	cpu (default 10)
+              -customlist.path string
+                	Path to file with one IP per line (IPv4 or IPv6)
+              -tor.enable
+                	tor
+              -web.listen-address string
+                	addr (default "0.0.0.0:9120")
+
+            """, output.ToString());
     }
 
     [Fact]

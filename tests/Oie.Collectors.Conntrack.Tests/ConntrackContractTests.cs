@@ -26,7 +26,7 @@ public sealed class ConntrackContractTests
     [Theory]
     [InlineData("conntrack.path", "\"\"")]
     [InlineData("conntrack.command", "\"conntrack\"")]
-    [InlineData("conntrack.timeout", "\"0s\"")]
+    [InlineData("conntrack.timeout", "0s")]
     [InlineData("conntrack.source", "\"cli\"")]
     [InlineData("conntrack.netns", "\"\"")]
     public void Table_source_flags_and_defaults(string name, string defaultText)

@@ -152,7 +152,7 @@ public class CommandLineTests
         var output = new StringWriter();
         commandLine.WriteUsage(output);
         foreach (var flag in commandLine.Flags.Flags)
-            Assert.Contains("-" + flag.Name + "\n", output.ToString());
+            Assert.Contains("\n  -" + flag.Name + (flag.IsBool ? "" : " " + flag.TypeName) + "\n", output.ToString());
     }
 
     [Fact]

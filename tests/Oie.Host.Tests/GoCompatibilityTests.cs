@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
 
 namespace Oie.Host.Tests;
 
@@ -85,6 +87,79 @@ public class GoCompatibilityTests
         Assert.Equal("current log level: 2\n", await exporter.Http.GetStringAsync("/debug/log-level"));
     }
 
+    /// <summary>Go's flag package stopped at the first argument that is not a flag and the Go exporter ran with the
+    /// flags before it; we start the same way and say at error level what was ignored.</summary>
+    [Fact]
+    public async Task A_stray_argument_starts_with_the_flags_before_it_as_go_did_and_names_what_was_ignored()
+    {
+        await using var exporter = await RunningExporter.StartAsync([.. Quiet, "-log.level=info", "extra", "-log.level=debug"]);
+        var line = Assert.Single(exporter.StartLines, l => l.Contains("ignored the command line", StringComparison.Ordinal));
+        Assert.Contains("level=error", line, StringComparison.Ordinal);
+        Assert.Contains("from the first argument that is not a flag on: extra -log.level=debug", line, StringComparison.Ordinal);
+        Assert.Equal("current log level: 1\n", await exporter.Http.GetStringAsync("/debug/log-level"));
+    }
+
+    /// <summary>Go wrote "[THREAT] FEED-HIT: domain=… uuid=… ip=… direction=…" on stderr for every hit at any log
+    /// level; log searches and SIEM rules match it. The sample node's instance-00000005 (fd00::9) sends to 2001:db8::42,
+    /// which the bundled custom list names.</summary>
+    [Fact]
+    public async Task A_threat_contact_writes_gos_threat_line_on_stderr_at_the_default_log_level()
+    {
+        var cache = Directory.CreateTempSubdirectory("oie-threat-lines-");
+        try
+        {
+            await using var exporter = await RunningExporter.StartAsync(
+            [
+                "-web.listen-address=127.0.0.1:0", $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-collection.interval=1s",
+                $"-conntrack.path={Path.Combine(AppContext.BaseDirectory, "fixtures", "contacts", "conntrack.txt")}",
+                "-customlist.enable", $"-customlist.path={Path.Combine(RepoPaths.Root, "samples", "feeds", "custom-ips.txt")}",
+                $"-feeds.cache-dir={cache.FullName}",
+            ]);
+            string line;
+            do
+                line = await exporter.NextStderrLineAsync(TimeSpan.FromSeconds(30));
+            while (!line.Contains("[THREAT]", StringComparison.Ordinal));
+            Assert.Matches(@"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[THREAT\] CUSTOMLIST-HIT: domain=instance-00000005 uuid=11111111-0000-4000-8000-000000000004 ip=2001:db8::42 direction=dst$", line);
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The process metrics under the names every Prometheus client exports (client_golang's), with values
+    /// that agree with what the kernel says of the exporter's process; prometheus-net's own names are gone.</summary>
+    [Fact]
+    public async Task Process_metrics_have_the_standard_names_and_the_kernels_values()
+    {
+        await using var exporter = await RunningExporter.StartAsync(Quiet);
+        var metrics = await exporter.Http.GetStringAsync("/metrics");
+        double Value(string name)
+        {
+            var line = Assert.Single(metrics.Split('\n'), l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        var status = File.ReadAllLines($"/proc/{exporter.Pid}/status");
+        double Kb(string key) => 1024 * double.Parse(status.Single(l => l.StartsWith(key + ":", StringComparison.Ordinal))
+            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var rss = Value("process_resident_memory_bytes");
+        Assert.InRange(rss, Kb("VmRSS") / 2, Kb("VmRSS") * 2);
+        Assert.InRange(Value("process_virtual_memory_bytes"), Kb("VmSize") / 2, Kb("VmSize") * 2);
+        var fds = Directory.GetFileSystemEntries($"/proc/{exporter.Pid}/fd").Length;
+        Assert.InRange(Value("process_open_fds"), 3, fds + 20);
+        var maxFds = File.ReadAllLines($"/proc/{exporter.Pid}/limits").Single(l => l.StartsWith("Max open files", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+        Assert.Equal(double.Parse(maxFds, System.Globalization.CultureInfo.InvariantCulture), Value("process_max_fds"));
+        var started = Value("process_start_time_seconds");
+        Assert.InRange(started, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 300, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        Assert.InRange(Value("process_cpu_seconds_total"), 0.01, 300);
+        Assert.True(Value("process_virtual_memory_max_bytes") > 0);
+        Assert.Contains("# TYPE process_cpu_seconds_total counter\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("# HELP process_resident_memory_bytes Resident memory size in bytes.\n", metrics, StringComparison.Ordinal);
+        foreach (var gone in new[] { "process_working_set_bytes", "process_private_memory_bytes", "process_open_handles", "process_num_threads" })
+            Assert.DoesNotContain(gone, metrics, StringComparison.Ordinal);
+    }
+
     /// <summary>Block and iSCSI disks without a pool/image source name (the libvirt tests' node): Go labelled them
     /// disk_type="unknown", disk_uuid="unknown", not with their serial or device path.</summary>
     [Fact]
@@ -111,16 +186,19 @@ public class GoCompatibilityTests
 
         private readonly Process _process;
         private readonly ConcurrentQueue<string> _later = new();
+        private readonly Channel<string> _stderr;
 
-        private RunningExporter(Process process, List<string> startLines, Uri url)
+        private RunningExporter(Process process, Channel<string> stderr, List<string> startLines, Uri url)
         {
             _process = process;
+            _stderr = stderr;
             StartLines = startLines;
             Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(20) };
         }
 
         public IReadOnlyList<string> StartLines { get; }
         public HttpClient Http { get; }
+        public int Pid => _process.Id;
 
         public static async Task<RunningExporter> StartAsync(IEnumerable<string> args)
         {
@@ -129,7 +207,18 @@ public class GoCompatibilityTests
             foreach (var arg in args)
                 start.ArgumentList.Add(arg);
             var process = Process.Start(start) ?? throw new InvalidOperationException("the exporter did not start");
-            var stderr = process.StandardError.ReadToEndAsync();
+            var stderr = Channel.CreateUnbounded<string>();
+            var stderrText = new StringBuilder();
+            _ = Task.Run(async () =>
+            {
+                while (await process.StandardError.ReadLineAsync() is { } line)
+                {
+                    lock (stderrText)
+                        stderrText.AppendLine(line);
+                    stderr.Writer.TryWrite(line);
+                }
+                stderr.Writer.TryComplete();
+            });
             var lines = new List<string>();
             try
             {
@@ -140,7 +229,7 @@ public class GoCompatibilityTests
                     if (line.StartsWith(Serving, StringComparison.Ordinal))
                     {
                         var url = new Uri(line[Serving.Length..]);
-                        var exporter = new RunningExporter(process, lines, new Uri(url.GetLeftPart(UriPartial.Authority)));
+                        var exporter = new RunningExporter(process, stderr, lines, new Uri(url.GetLeftPart(UriPartial.Authority)));
                         _ = exporter.DrainAsync();
                         return exporter;
                     }
@@ -148,7 +237,7 @@ public class GoCompatibilityTests
                 }
                 await process.WaitForExitAsync();
                 throw new InvalidOperationException(
-                    $"the exporter exited ({process.ExitCode}) before serving; stdout:\n{string.Join('\n', lines)}\nstderr:\n{await stderr}");
+                    $"the exporter exited ({process.ExitCode}) before serving; stdout:\n{string.Join('\n', lines)}\nstderr:\n{stderrText}");
             }
             catch
             {
@@ -157,6 +246,13 @@ public class GoCompatibilityTests
                 process.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>The next line the exporter writes to stderr, or an exception after <paramref name="timeout"/>.</summary>
+        public async Task<string> NextStderrLineAsync(TimeSpan timeout)
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            return await _stderr.Reader.ReadAsync(deadline.Token);
         }
 
         private async Task DrainAsync()

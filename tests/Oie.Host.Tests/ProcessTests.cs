@@ -50,14 +50,27 @@ public class ProcessTests
     }
 
     [Fact]
-    public async Task Help_lists_every_flag_with_defaults_and_exits_0()
+    public async Task Help_lists_every_flag_in_gos_format_on_stderr_and_exits_0()
     {
-        var (exitCode, stdout, _) = await Run("-h");
+        var (exitCode, stdout, stderr) = await Run("-h");
         Assert.Equal(0, exitCode);
-        Assert.Contains("-libvirt.uri", stdout);
-        Assert.Contains("(default \"qemu:///system\")", stdout);
-        Assert.Contains("-collector.cpu", stdout);
-        Assert.Contains("-tor.enable", stdout);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("Usage of openstack_instance_exporter:\n", stderr, StringComparison.Ordinal);
+        Assert.Contains("\n  -libvirt.uri string\n    \tLibvirt connection URI (opened read-only). (default \"qemu:///system\")\n", stderr);
+        Assert.Contains("\n  -web.max-requests int\n", stderr);
+        // A multi-line usage continues under the tab; a zero duration has no default.
+        Assert.Contains("\n  -libvirt.timeout duration\n    \tDeadline for one cycle's libvirt read; past it the cycle reports libvirt unavailable (a hung QEMU\n    \tcan block", stderr);
+        Assert.Contains("0 means one -collection.interval.\n", stderr);
+        Assert.Contains("\n  -collection.interval duration\n", stderr);
+        Assert.Contains("\n  -conntrack.min int\n", stderr);
+        Assert.Contains("\n  -cpu.min float\n", stderr);
+        Assert.Contains("\n  -static.cache.expiration duration\n", stderr);
+        Assert.Contains("(default 1h0m0s)\n", stderr);
+        // A boolean has no type, and Go prints no default that is the zero value.
+        Assert.Contains("\n  -tor.enable\n    \tEnable the tor threat-intel feed.\n", stderr);
+        Assert.Contains("\n  -collector.cpu\n", stderr);
+        Assert.DoesNotContain("(default false)", stderr);
+        Assert.DoesNotContain("(default \"\")", stderr);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal sealed class SelfMetrics
     public SelfMetrics(IEnumerable<string> collectorNames)
     {
         Registry = Metrics.NewCustomRegistry();
-        DotNetStats.Register(Registry);
+        Process = new ProcessMetrics(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
         StageDuration = factory.CreateGauge("oie_exporter_collection_duration_seconds",
             "Duration of each stage of the last collection cycle in seconds: libvirt, zones (the conntrack zone map), conntrack (read, parse and attribute the table), collectors (all, the threat contacts included), render, gc (the heap collection after the render).", "stage");
@@ -51,6 +51,7 @@ internal sealed class SelfMetrics
     }
 
     public CollectorRegistry Registry { get; }
+    public ProcessMetrics Process { get; }
     public Gauge StageDuration { get; }
     public Counter Errors { get; }
     public Gauge LibvirtUp { get; }
