@@ -31,6 +31,8 @@ try
 {
     await using var app = ExporterApp.Build(commandLine, TimeProvider.System, feeds);
     await app.StartAsync();
+    // The Go exporter's start line, which scripts and log searches wait for.
+    Console.Out.WriteLine($"Beginning to serve on {commandLine.Host.ListenAddress.Value}");
     // The bound addresses, so a port of 0 shows the port the kernel chose.
     foreach (var url in app.Urls)
         Console.Out.WriteLine($"openstack_instance_exporter: serving {url}{commandLine.Host.TelemetryPath.Value}");

@@ -87,6 +87,13 @@ public class GoCompatibilityTests
         Assert.Equal("current log level: 2\n", await exporter.Http.GetStringAsync("/debug/log-level"));
     }
 
+    [Fact]
+    public async Task Start_writes_gos_serving_line_on_stdout()
+    {
+        await using var exporter = await RunningExporter.StartAsync(Quiet);
+        Assert.Contains("Beginning to serve on 127.0.0.1:0", exporter.StartLines);
+    }
+
     /// <summary>Go's flag package stopped at the first argument that is not a flag and the Go exporter ran with the
     /// flags before it; we start the same way and say at error level what was ignored.</summary>
     [Fact]
