@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
+using Oie.Testing;
 
 namespace Oie.Host.Tests;
 
 /// <summary>
-/// Command lines and requests the Go exporter accepted, run against the built executable as an operator's unit file
-/// runs it: each starts with Go's meaning, and what Go silently dropped is said once at start.
+/// Command lines and requests the Go exporter accepted, run against the published (Native AOT) binary as an operator's
+/// unit file runs it: each starts with Go's meaning, and what Go silently dropped is said once at start.
 /// </summary>
 public class GoCompatibilityTests
 {
@@ -54,8 +55,8 @@ public class GoCompatibilityTests
     [Fact]
     public async Task A_bad_duration_still_exits_2_naming_the_flag_as_go_refused_it()
     {
-        var (exitCode, _, stderr) = await ProcessRunner.RunAsync("dotnet",
-            [RunningExporter.Dll, .. Quiet, "-read.thresholds=x", "-collection.interval=fast"]);
+        var (exitCode, _, stderr) = await ProcessRunner.RunAsync(PublishedExporter.Path,
+            [.. Quiet, "-read.thresholds=x", "-collection.interval=fast"]);
         Assert.Equal(2, exitCode);
         Assert.Contains("invalid value \"fast\" for flag -collection.interval", stderr, StringComparison.Ordinal);
     }
@@ -189,8 +190,6 @@ public class GoCompatibilityTests
     /// <summary>The built exporter, started and serving; the stdout lines it wrote up to the "serving" line.</summary>
     private sealed class RunningExporter : IAsyncDisposable
     {
-        public static string Dll => Path.Combine(AppContext.BaseDirectory, "openstack_instance_exporter.dll");
-
         private readonly Process _process;
         private readonly ConcurrentQueue<string> _later = new();
         private readonly Channel<string> _stderr;
@@ -209,8 +208,7 @@ public class GoCompatibilityTests
 
         public static async Task<RunningExporter> StartAsync(IEnumerable<string> args)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Dll);
+            var start = new ProcessStartInfo(PublishedExporter.Path) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in args)
                 start.ArgumentList.Add(arg);
             var process = Process.Start(start) ?? throw new InvalidOperationException("the exporter did not start");
