@@ -105,7 +105,7 @@ internal static class ExporterApp
         var collectors = commandLine.CreateCollectors(new PluginContext(
             services.GetRequiredService<ILoggerFactory>(), time, commandLine.Host.CollectionInterval.Value)).ToList();
         if (services.GetService<ThreatIntel.ThreatIntel>() is { } threatIntel)
-            collectors.Add(new NamedCollector(ContactsCollectorName, threatIntel.CreateContacts()));
+            collectors.Add(new NamedCollector(ContactsCollectorName, threatIntel.CreateContacts(countFlows: commandLine.Feeds!.Flows.Value)));
         return collectors;
     }
 

@@ -25,11 +25,16 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
     private readonly ThreatHitLines? _hitLines;
     private readonly Dictionary<(string InstanceUuid, int Bit), HitLog> _hitLogs = [];
     private uint[] _masks = [];
+    private readonly MetricFamily? _flowsFamily;
+    private readonly IReadOnlyList<MetricFamily> _allFamilies;
+    /// <summary>With flows on: per slot, per feed bit, inbound then outbound entries.</summary>
+    private int[] _flows = [];
 
     /// <param name="families">The contact family of each feed bit (see <see cref="ContactFamilies.For"/>).</param>
     /// <param name="feedNames">The name of each feed bit, for the log.</param>
     public ThreatContacts(FeedMatcherHolder holder, IReadOnlyList<MetricFamily> families, IReadOnlyList<string> feedNames,
-        TimeProvider time, ILogger<ThreatContacts> logger, TimeSpan? logInterval = null, ThreatHitLines? hitLines = null)
+        TimeProvider time, ILogger<ThreatContacts> logger, TimeSpan? logInterval = null, ThreatHitLines? hitLines = null,
+        bool countFlows = false)
     {
         if (families.Count != feedNames.Count || families.Count > 32)
             throw new ArgumentException("one family and one name per feed bit, at most 32", nameof(families));
@@ -40,9 +45,11 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
         _logger = logger;
         _logInterval = logInterval ?? TimeSpan.FromMinutes(10);
         _hitLines = hitLines;
+        _flowsFamily = countFlows ? ContactFamilies.Flows : null;
+        _allFamilies = countFlows ? [.. families, ContactFamilies.Flows] : families;
     }
 
-    public IReadOnlyList<MetricFamily> Families => _families;
+    public IReadOnlyList<MetricFamily> Families => _allFamilies;
 
     public void Collect(CycleSnapshot snapshot, ISampleWriter writer)
     {
@@ -56,6 +63,14 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
             _masks = new uint[table.Slots.Count];
         else
             Array.Clear(_masks, 0, table.Slots.Count);
+        if (_flowsFamily is not null)
+        {
+            var flowCells = table.Slots.Count * _families.Count * 2;
+            if (_flows.Length < flowCells)
+                _flows = new int[flowCells];
+            else
+                Array.Clear(_flows, 0, flowCells);
+        }
         var anyHit = false;
         foreach (ref readonly var contact in table.ContactsV4.Span)
         {
@@ -64,6 +79,8 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
                 continue;
             _masks[contact.Slot] |= mask;
             anyHit = true;
+            if (_flowsFamily is not null)
+                CountFlow(contact.Slot, mask, contact.Outbound);
             OnHit(table, contact.Slot, mask, IpKey.FromV4(contact.Remote), contact.Outbound);
         }
         foreach (ref readonly var contact in table.ContactsV6.Span)
@@ -73,6 +90,8 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
                 continue;
             _masks[contact.Slot] |= mask;
             anyHit = true;
+            if (_flowsFamily is not null)
+                CountFlow(contact.Slot, mask, contact.Outbound);
             OnHit(table, contact.Slot, mask, IpKey.FromV6(contact.Remote), contact.Outbound);
         }
         if (anyHit)
@@ -81,35 +100,60 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
         FlushSuppressed();
     }
 
-    /// <summary>One sample per (instance, feed) with a hit, in slot order.</summary>
+    private void CountFlow(int slot, uint mask, bool outbound)
+    {
+        var row = slot * _families.Count * 2 + (outbound ? 1 : 0);
+        for (; mask != 0; mask &= mask - 1)
+            _flows[row + BitOperations.TrailingZeroCount(mask) * 2]++;
+    }
+
+    /// <summary>One sample per (instance, feed) with a hit, in slot order; with flows on, then the instance's entries
+    /// per feed and direction (only those with at least one).</summary>
     private void WriteSamples(IReadOnlyList<FixedIpSlot> slots, ISampleWriter writer)
     {
-        var byInstance = new Dictionary<Instance, uint>(ReferenceEqualityComparer.Instance);
+        var byInstance = new Dictionary<Instance, InstanceHits>(ReferenceEqualityComparer.Instance);
         var order = new List<Instance>();
+        var cells = _families.Count * 2;
         for (var slot = 0; slot < slots.Count; slot++)
         {
             if (_masks[slot] == 0)
                 continue;
             var instance = slots[slot].Instance;
-            if (byInstance.TryGetValue(instance, out var mask))
+            if (!byInstance.TryGetValue(instance, out var hits))
             {
-                byInstance[instance] = mask | _masks[slot];
-            }
-            else
-            {
-                byInstance[instance] = _masks[slot];
+                byInstance[instance] = hits = new InstanceHits(_flowsFamily is null ? null : new int[cells]);
                 order.Add(instance);
             }
+            hits.Mask |= _masks[slot];
+            for (var cell = 0; hits.Flows is not null && cell < cells; cell++)
+                hits.Flows[cell] += _flows[slot * cells + cell];
         }
         foreach (var instance in order)
         {
             var facts = instance.Facts;
-            for (var mask = byInstance[instance]; mask != 0; mask &= mask - 1)
+            var hits = byInstance[instance];
+            for (var mask = hits.Mask; mask != 0; mask &= mask - 1)
             {
                 var bit = BitOperations.TrailingZeroCount(mask);
                 writer.Write(_families[bit], instance, 1, facts.Domain, facts.InstanceUuid, facts.ProjectUuid, facts.UserUuid);
             }
+            for (var mask = hits.Mask; hits.Flows is not null && mask != 0; mask &= mask - 1)
+            {
+                var bit = BitOperations.TrailingZeroCount(mask);
+                for (var direction = 0; direction < 2; direction++)
+                {
+                    if (hits.Flows[bit * 2 + direction] is var flows and > 0)
+                        writer.Write(_flowsFamily!, instance, flows, facts.Domain, facts.InstanceUuid, facts.ProjectUuid, facts.UserUuid,
+                            _feedNames[bit], direction == 1 ? "outbound" : "inbound");
+                }
+            }
         }
+    }
+
+    private sealed class InstanceHits(int[]? flows)
+    {
+        public uint Mask { get; set; }
+        public int[]? Flows { get; } = flows;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -53,9 +53,10 @@ public sealed class ThreatIntel : IDisposable
 
     /// <summary>A contact tracker for one collection pipeline (it is not thread-safe; make one per user).</summary>
     /// <param name="hitLines">Where the Go-format <c>[THREAT]</c> lines go: stderr unless given.</param>
-    public ThreatContacts CreateContacts(TimeSpan? logInterval = null, TextWriter? hitLines = null) =>
+    /// <param name="countFlows">Export oie_threat_contact_flows too (<c>-threat.flows.enable</c>).</param>
+    public ThreatContacts CreateContacts(TimeSpan? logInterval = null, TextWriter? hitLines = null, bool countFlows = false) =>
         new(Matcher, ContactFamilies, _names, _time, _loggerFactory.CreateLogger<ThreatContacts>(), logInterval,
-            new ThreatHitLines(hitLines ?? Console.Error, _hitTags, _time));
+            new ThreatHitLines(hitLines ?? Console.Error, _hitTags, _time), countFlows);
 
     public void Dispose() => _fetcher.Dispose();
 }

@@ -79,6 +79,47 @@ public class ThreatContactsTests
             Run(table).Samples.Select(s => (s.Name, s.Instance!)));
     }
 
+    /// <summary>-threat.flows.enable: the entries behind each contact, per instance, feed and who opened the flow,
+    /// summed over the instance's fixed IPs; a direction without entries is absent, never 0.</summary>
+    [Fact]
+    public void Flows_count_the_entries_per_instance_feed_and_direction()
+    {
+        var holder = new FeedMatcherHolder(2);
+        var tor = new FeedEntriesBuilder();
+        tor.AddV4(Ip.V4("185.220.101.1"));
+        var drop = new FeedEntriesBuilder();
+        drop.AddV4Cidr(Ip.V4("185.220.0.0"), 16);
+        holder.Publish(0, FeedRanges.From(tor));
+        holder.Publish(1, FeedRanges.From(drop));
+        var contacts = new ThreatContacts(holder, _families, ["tor", "spamhaus"], _time, _log.For<ThreatContacts>(), countFlows: true);
+        Assert.Contains(ContactFamilies.Flows, contacts.Families);
+        var table = new ConntrackTableBuilder().Slot(_web, "10.0.0.10").Slot(_web, "fd00::10").Slot(_db, "10.0.0.11")
+            .Contact(0, "185.220.101.1", outbound: true).Contact(1, "185.220.101.1", outbound: true)
+            .Contact(0, "185.220.9.9", outbound: false).Contact(0, "8.8.8.8", outbound: true)
+            .Contact(2, "185.220.101.1", outbound: false);
+        var flows = contacts.Run(table.Snapshot()).Of("oie_threat_contact_flows")
+            .Select(s => (s.Instance!.Facts.Domain, s.Labels[4], s.Labels[5], s.Value)).ToList();
+        Assert.Equal([
+            ("instance-0000000a", "tor", "outbound", 2.0),
+            ("instance-0000000a", "spamhaus", "inbound", 1.0),
+            ("instance-0000000a", "spamhaus", "outbound", 2.0),
+            ("instance-0000000b", "tor", "inbound", 1.0),
+            ("instance-0000000b", "spamhaus", "inbound", 1.0),
+        ], flows);
+        Assert.Equal(["domain", "instance_uuid", "project_uuid", "user_uuid", "feed", "direction"], ContactFamilies.Flows.LabelNames.ToArray());
+
+        // The next cycle counts afresh.
+        var again = contacts.Run(new ConntrackTableBuilder().Slot(_web, "10.0.0.10").Contact(0, "185.220.101.1").Snapshot());
+        Assert.Equal([1.0, 1.0], again.Of("oie_threat_contact_flows").Select(s => s.Value));
+    }
+
+    [Fact]
+    public void Without_flows_only_the_contact_families_are_declared_and_written()
+    {
+        Assert.DoesNotContain(ContactFamilies.Flows, _contacts.Families);
+        Assert.Empty(Run(WebAndDb().Contact(0, "185.220.101.1")).Of("oie_threat_contact_flows"));
+    }
+
     [Fact]
     public void A_table_that_could_not_be_read_fails_the_stage_without_counting_the_error_again()
     {
