@@ -17,6 +17,21 @@ public sealed record InstanceFacts
     public string UserUuid { get; init; } = "";
     public string ProjectUuid { get; init; } = "";
 
+    /// <summary><c>nova:name</c>, the instance's display name.</summary>
+    public string InstanceName { get; init; } = "";
+
+    /// <summary><c>nova:flavor name=…</c>.</summary>
+    public string FlavorName { get; init; } = "";
+
+    /// <summary><c>nova:owner/nova:user</c>'s text: the user's name.</summary>
+    public string UserName { get; init; } = "";
+
+    /// <summary><c>nova:owner/nova:project</c>'s text: the project's name.</summary>
+    public string ProjectName { get; init; } = "";
+
+    /// <summary><c>nova:root uuid=…</c> when the root disk is an image (<c>type="image"</c>); empty for a volume.</summary>
+    public string ImageUuid { get; init; } = "";
+
     /// <summary><c>nova:flavor/nova:vcpus</c> when present.</summary>
     public int? FlavorVcpus { get; init; }
 
@@ -35,6 +50,8 @@ public sealed record InstanceFacts
     public bool Equals(InstanceFacts? other) =>
         other is not null && Domain == other.Domain && InstanceUuid == other.InstanceUuid && UserUuid == other.UserUuid &&
         ProjectUuid == other.ProjectUuid && FlavorVcpus == other.FlavorVcpus && DomainVcpus == other.DomainVcpus &&
+        InstanceName == other.InstanceName && FlavorName == other.FlavorName && UserName == other.UserName &&
+        ProjectName == other.ProjectName && ImageUuid == other.ImageUuid &&
         Disks.SequenceEqual(other.Disks) && Interfaces.SequenceEqual(other.Interfaces) && FixedIps.SequenceEqual(other.FixedIps);
 
     public override int GetHashCode() => HashCode.Combine(Domain, InstanceUuid, UserUuid, ProjectUuid);

@@ -103,6 +103,13 @@ public static class DomainXmlParser
             ProjectUuid = owner?.Element(nova + "project")?.Attribute("uuid")?.Value.Trim() ?? "",
             FlavorVcpus = flavorVcpus,
             FixedIps = ips.ToImmutable(),
+            InstanceName = instance.Element(nova + "name")?.Value.Trim() ?? "",
+            FlavorName = instance.Element(nova + "flavor")?.Attribute("name")?.Value.Trim() ?? "",
+            UserName = owner?.Element(nova + "user")?.Value.Trim() ?? "",
+            ProjectName = owner?.Element(nova + "project")?.Value.Trim() ?? "",
+            ImageUuid = instance.Element(nova + "root") is { } root && root.Attribute("type")?.Value == "image"
+                ? root.Attribute("uuid")?.Value.Trim().ToLowerInvariant() ?? ""
+                : "",
         };
     }
 

@@ -38,6 +38,25 @@ public class LibvirtInstanceSourceTests
         }
     }
 
+    /// <summary>The names Nova writes beside the UUIDs (for oie_instance_info): display name, flavor, the owner's
+    /// user and project names, and the image of an image-backed root disk (none for instance-iscsi's volume root).</summary>
+    [Fact]
+    public void Nova_names_flavor_and_image_are_read()
+    {
+        using var source = Fixtures.Source(Fixtures.Node, new FakeTimeProvider());
+
+        var byName = ByName(source.Read());
+
+        var vm1 = byName["instance-00000002"].Facts;
+        Assert.Equal(("vm-1", "m1.small", "alice", "project-1", "44444444-0000-4000-8000-000000000001"),
+            (vm1.InstanceName, vm1.FlavorName, vm1.UserName, vm1.ProjectName, vm1.ImageUuid));
+        var iscsi = byName["instance-iscsi"].Facts;
+        Assert.Equal(("vm-iscsi", "m1.tiny", "bob", "project-1", ""),
+            (iscsi.InstanceName, iscsi.FlavorName, iscsi.UserName, iscsi.ProjectName, iscsi.ImageUuid));
+        var plain = byName["plain-vm"].Facts;
+        Assert.Equal(("", "", "", "", ""), (plain.InstanceName, plain.FlavorName, plain.UserName, plain.ProjectName, plain.ImageUuid));
+    }
+
     [Fact]
     public void Disks_interfaces_and_fixed_ips_follow_the_xml()
     {
