@@ -84,7 +84,6 @@ internal static class ExporterApp
         if (web.Config.BasicAuthUsers.Count > 0)
         {
             var self = app.Services.GetRequiredService<SelfMetrics>();
-            self.AuthFailures.Publish();
             app.Use(new BasicAuth(web.Config.BasicAuthUsers, self.AuthFailures, loggers.CreateLogger<BasicAuth>()).Invoke);
         }
         var logLevel = flags.DebugLogLevelEnabled.Value

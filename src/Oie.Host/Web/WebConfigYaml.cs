@@ -20,7 +20,13 @@ internal sealed class WebConfigYaml(string source)
         }
         catch (YamlException e)
         {
+            // The line where the construct YamlDotNet could not read began (for a tab in indentation: the mapping's).
             throw Error(e.Start.Line, Describe(e, text));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // YamlDotNet's representation model refuses some parser events (a stray directive or document marker) this way.
+            throw Error(1, $"invalid YAML: {e.Message.Split(" (Parameter", 2)[0]}");
         }
         if (stream.Documents.Count > 1)
             throw Error(stream.Documents[1].RootNode.Start.Line, "more than one YAML document: the web config is one mapping");
