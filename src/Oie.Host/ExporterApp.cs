@@ -84,7 +84,7 @@ internal static class ExporterApp
         if (web.Config.BasicAuthUsers.Count > 0)
         {
             var self = app.Services.GetRequiredService<SelfMetrics>();
-            app.Use(new BasicAuth(web.Config.BasicAuthUsers, self.AuthFailures, loggers.CreateLogger<BasicAuth>()).Invoke);
+            app.Use(new BasicAuth(web.Config.BasicAuthUsers, self.AuthFailures, loggers.CreateLogger(LogLevelSwitch.AuthCategory)).Invoke);
         }
         var logLevel = flags.DebugLogLevelEnabled.Value
             ? new LogLevelEndpoint(levels, app.Services.GetRequiredService<ILogger<LogLevelSwitch>>())

@@ -24,7 +24,7 @@ public sealed partial class OperatorErrorTests : IDisposable
     [GeneratedRegex(@"\b([A-Z][A-Za-z0-9]*_[A-Za-z0-9_]+|net_http_[a-z_]+)\b")]
     private static partial Regex ResourceKey();
 
-    private static string Node => Tool.File("samples", "node.xml");
+    private static string Node => Repo.File("samples", "node.xml");
 
     private static Task<Tool.Result> Run(params string[] args) =>
         Tool.RunAsync(PublishedExporter.Path, [$"-libvirt.uri=test://{Node}", "-web.listen-address=127.0.0.1:0", .. args]);
@@ -103,7 +103,7 @@ public sealed partial class OperatorErrorTests : IDisposable
         });
         await using var exporter = Daemon.Start(PublishedExporter.Path,
         [
-            $"-libvirt.uri=test://{Node}", $"-web.listen-address=127.0.0.1:{Daemon.FreePort()}", "-emergingthreats.enable",
+            $"-libvirt.uri=test://{Node}", $"-web.listen-address=127.0.0.1:{Daemon.FreePort()}", "-log.level=info", "-emergingthreats.enable",
             $"-emergingthreats.url=http://127.0.0.1:{feedPort}/compromised-ips.txt", $"-feeds.cache-dir={_work.FullName}",
         ]);
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -14,7 +14,7 @@ namespace Oie.Host.Web;
 /// that) and the allowed client SANs; <c>http_server_config.http2: false</c> keeps it to HTTP/1.1.</summary>
 internal static class KestrelTls
 {
-    public const string LogCategory = "Oie.Host.Web.Tls";
+    public const string LogCategory = Logging.LogLevelSwitch.TlsCategory;
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
     private const string SubjectAltNameOid = "2.5.29.17";
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -12,6 +13,9 @@ namespace Oie.Host.Web;
 /// </summary>
 internal static partial class PlainHttpOnTlsPort
 {
+    /// <summary>Kestrel's default TLS handshake timeout.</summary>
+    internal static readonly TimeSpan FirstByteTimeout = TimeSpan.FromSeconds(10);
+
     private static readonly byte[] Answer = Encoding.ASCII.GetBytes(
         "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" +
         "Client sent an HTTP request to an HTTPS server.\n");
@@ -19,7 +23,21 @@ internal static partial class PlainHttpOnTlsPort
     public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(Func<ILogger> logger) => next => async connection =>
     {
         var input = connection.Transport.Input;
-        var read = await input.ReadAsync(connection.ConnectionClosed);
+        ReadResult read;
+        // The TLS handshake's own timeout starts after this middleware: a client that sends nothing is dropped here.
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            timeout.CancelAfter(FirstByteTimeout);
+            try
+            {
+                read = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                connection.Abort();
+                return;
+            }
+        }
         var buffer = read.Buffer;
         var first = buffer.IsEmpty ? (byte)0 : buffer.FirstSpan[0];
         // Examined nothing: TLS reads the same bytes.
