@@ -78,8 +78,9 @@ public sealed partial class OperatorErrorTests : IDisposable
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var result = await Tool.RunAsync(PublishedExporter.Path, [$"-libvirt.uri=test://{Node}", $"-web.listen-address=127.0.0.1:{port}"]);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"127.0.0.1:{port}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"cannot start: -web.listen-address=127.0.0.1:{port}: ", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("address already in use", result.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Stop what holds the port (another exporter?) or choose another address.", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotMatch(ResourceKey(), result.Stderr);
     }
 

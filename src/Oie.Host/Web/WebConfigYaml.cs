@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Oie.Host.Web;
@@ -16,6 +17,7 @@ internal sealed class WebConfigYaml(string source)
         var stream = new YamlStream();
         try
         {
+            CheckDepth(text);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -34,6 +36,27 @@ internal sealed class WebConfigYaml(string source)
             return new YamlMappingNode();
         return stream.Documents[0].RootNode as YamlMappingNode
             ?? throw Error(stream.Documents[0].RootNode.Start.Line, "the web config must be a mapping of keys (tls_server_config, basic_auth_users, ...)");
+    }
+
+    /// <summary>The deepest nesting the toolkit's format has is 3; the representation model loads nodes recursively, so a
+    /// hostile file of 100,000 '[' would overflow the stack. Counted first on the parser's (iterative) event stream.</summary>
+    private const int MaxDepth = 16;
+
+    private void CheckDepth(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case MappingStart or SequenceStart when ++depth > MaxDepth:
+                    throw Error(parser.Current.Start.Line, $"nested more than {MaxDepth} levels deep: not a web config");
+                case MappingEnd or SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     /// <summary>The entries of a mapping with their keys as text; a key that is not a scalar is an error.</summary>

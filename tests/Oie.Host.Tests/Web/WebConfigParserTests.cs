@@ -103,7 +103,13 @@ public class WebConfigParserTests
     [InlineData("tls_server_config:\n  cert_file:a\n", "web.yml:2: tls_server_config must be a mapping")]
     [InlineData("basic_auth_users:\n  alice:\n    x: y\n", "web.yml:3: basic_auth_users.alice must be a single value, not a mapping")]
     [InlineData("a: 1\n---\nb: 2\n", "web.yml:3: more than one YAML document")]
+    [InlineData("tls_server_config: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n", "web.yml:1: nested more than 16 levels deep")]
     public void Invalid_files_name_the_line_and_the_problem(string text, string message) => Assert.StartsWith(message, Error(text));
+
+    /// <summary>The representation model loads nested nodes recursively: without the depth check this overflowed the stack.</summary>
+    [Fact]
+    public void Hostile_nesting_is_an_error_not_a_stack_overflow() =>
+        Assert.StartsWith("web.yml:1: nested more than 16 levels deep", Error("a: " + new string('[', 200_000)));
 
     [Fact]
     public void Double_quoted_escapes_and_single_quote_doubling_are_decoded()
