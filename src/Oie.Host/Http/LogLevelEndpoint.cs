@@ -65,7 +65,7 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
 
     /// <summary>Why the request looks like a browser's on behalf of another site, or null: an <c>Origin</c> that is not
     /// <c>scheme://Host</c> of this request, or a <c>Host</c> naming neither the address the connection came in on,
-    /// nor localhost on a loopback connection, nor this machine's host name.</summary>
+    /// nor localhost on a loopback connection, nor one of this machine's names.</summary>
     internal static string? ForeignRequest(HttpContext context)
     {
         var request = context.Request;
@@ -79,7 +79,7 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
             IPAddress.TryParse(name, out var address)
                 ? local is not null && (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).Equals(local)
                 : name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IsLoopback(local)
-                : name.Equals(Dns.GetHostName(), StringComparison.OrdinalIgnoreCase) || name.Equals(Environment.MachineName, StringComparison.OrdinalIgnoreCase));
+                : OwnNames.Value.Contains(name));
         if (!hostIsOurs)
             return $"Host \"{Truncate(host.Value)}\" is not an address this exporter listens on";
         if (request.Headers.Origin is { Count: > 0 } origins)
@@ -93,6 +93,21 @@ internal sealed partial class LogLevelEndpoint(LogLevelSwitch levels, ILogger<Lo
         }
         return null;
     }
+
+    /// <summary>This machine's names: its host name and the fully qualified name the resolver gives it (looked up once,
+    /// on the first change asked for; a resolver that fails leaves the short name).</summary>
+    private static readonly Lazy<HashSet<string>> OwnNames = new(() =>
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Dns.GetHostName(), Environment.MachineName };
+        try
+        {
+            names.Add(Dns.GetHostEntry(Dns.GetHostName()).HostName);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+        }
+        return names;
+    });
 
     private static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "...";
 

@@ -90,6 +90,13 @@ public sealed partial class AuditLoggingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_change_naming_this_machine_by_its_host_name_is_accepted()
+    {
+        Assert.Equal((200, "log level set to info\n"), await Set("info", Dns.GetHostName() + ":9120", $"http://{Dns.GetHostName()}:9120"));
+        Assert.Equal(LogLevel.Information, _levels.Level);
+    }
+
+    [Fact]
     public void A_failure_that_comes_back_soon_after_a_recovery_is_written_again()
     {
         var logger = _provider.CreateLogger("Oie.Host.Collection.CollectionCycle");
