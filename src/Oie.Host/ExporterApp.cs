@@ -74,8 +74,18 @@ internal static class ExporterApp
 
         var app = builder.Build();
         LogNotices(commandLine.Notices, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogLevelSwitch.StartCategory));
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        LogIgnoredWebConfig(web.Config, flags.WebConfigFile.Value, loggers.CreateLogger(LogLevelSwitch.StartCategory));
+        // The toolkit's order: headers on every answer, then the rate limit, then authentication.
+        if (web.Config.Http.Headers.Count > 0)
+            app.Use(new ResponseHeaders(web.Config.Http.Headers).Invoke);
+        if (web.Config.RateLimit.Enabled)
+            app.Use(new RateLimit(web.Config.RateLimit, TimeProvider.System).Invoke);
         if (web.Config.BasicAuthUsers.Count > 0)
-            app.Use(new BasicAuth(web.Config.BasicAuthUsers).Invoke);
+        {
+            var self = app.Services.GetRequiredService<SelfMetrics>();
+            app.Use(new BasicAuth(web.Config.BasicAuthUsers, self.AuthFailures, loggers.CreateLogger(LogLevelSwitch.AuthCategory)).Invoke);
+        }
         var logLevel = flags.DebugLogLevelEnabled.Value
             ? new LogLevelEndpoint(levels, app.Services.GetRequiredService<ILogger<LogLevelSwitch>>())
             : null;
@@ -93,6 +103,17 @@ internal static class ExporterApp
             logger.Log(notice.Level == FlagNoticeLevel.Error ? LogLevel.Error : LogLevel.Warning,
                 notice.Message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
 #pragma warning restore CA1848, CA2254
+        }
+    }
+
+    /// <summary>Once at start, at error level: what the web config asks that cannot take effect here, and why.</summary>
+    private static void LogIgnoredWebConfig(WebConfig config, string path, ILogger logger)
+    {
+        foreach (var ignored in config.Tls?.Ignored ?? [])
+        {
+#pragma warning disable CA1848 // once at start
+            logger.LogError("-web.config.file {File}: {Ignored}", path, ignored);
+#pragma warning restore CA1848
         }
     }
 

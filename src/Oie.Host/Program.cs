@@ -41,6 +41,6 @@ try
 }
 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException or Oie.Host.Web.WebConfigException)
 {
-    Console.Error.WriteLine($"openstack_instance_exporter: cannot start: {ex.Message}");
+    Console.Error.WriteLine($"openstack_instance_exporter: cannot start: {StartupError.Describe(ex, commandLine.Host)}");
     return 1;
 }

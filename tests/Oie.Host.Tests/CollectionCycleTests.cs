@@ -182,6 +182,46 @@ public sealed class CollectionCycleTests : IDisposable
         Assert.InRange(bytes, 1_000, 50_000_000);
     }
 
+    /// <summary>Issue 15: a failure that came back within the throttle's 5 minutes of its recovery was only counted,
+    /// so the log said "recovered" last while the source was down again.</summary>
+    [Fact]
+    public void A_source_failure_soon_after_its_recovery_is_logged_again()
+    {
+        var recorder = new Logging.LogRecorder(_time);
+        using var provider = new Oie.Host.Logging.ThrottlingLoggerProvider(recorder, _time, Oie.Host.Logging.ExporterLogging.ThrottleWindow);
+        var failing = new FailingSource();
+        NamedCollector[] collectors =
+        [
+            new("conntrack", new DelegateCollector([Sourced], (s, w) =>
+            {
+                if (failing.Failing)
+                    throw new CollectorSourceException("conntrack", "conntrack exited with status 1");
+            })),
+        ];
+        var families = new FamilyTable(collectors.Select(c => c.Collector.Families));
+        var self = new SelfMetrics(["conntrack"]);
+        var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)), _time, self.WriteTo);
+        var cycle = new CollectionCycle(_libvirt, null, collectors, families, store, self, _time,
+            new Microsoft.Extensions.Logging.Logger<CollectionCycle>(new SingleProviderFactory(provider)));
+        foreach (var fails in new[] { true, false, true })
+        {
+            failing.Failing = fails;
+            cycle.Run();
+            _time.Advance(TimeSpan.FromSeconds(10));
+        }
+        Assert.Equal(["collector conntrack: conntrack failed, its metrics are left out until it recovers: conntrack exited with status 1",
+            "collector conntrack recovered",
+            "collector conntrack: conntrack failed, its metrics are left out until it recovers: conntrack exited with status 1"],
+            recorder.Events.Where(e => e.Message.StartsWith("collector ", StringComparison.Ordinal)).Select(e => e.Message));
+    }
+
+    private sealed class SingleProviderFactory(Microsoft.Extensions.Logging.ILoggerProvider provider) : Microsoft.Extensions.Logging.ILoggerFactory
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => provider.CreateLogger(categoryName);
+        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider) => throw new NotSupportedException();
+        public void Dispose() { }
+    }
+
     [Fact]
     public void Libvirt_unreachable_is_reported_and_instance_series_expire()
     {

@@ -152,7 +152,7 @@ internal sealed partial class CollectionCycle(
     [LoggerMessage(Level = LogLevel.Error, Message = "libvirt unavailable, instance metrics will expire: {Error}")]
     private partial void LogLibvirtDown(string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "libvirt available again")]
+    [LoggerMessage(Level = LogLevel.Information, EventName = Logging.ThrottlingLoggerProvider.RecoveredEventName + ".libvirt", Message = "libvirt available again")]
     private partial void LogLibvirtBack();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "collector {Collector} failed; its metrics are left out of this cycle")]
@@ -161,7 +161,7 @@ internal sealed partial class CollectionCycle(
     [LoggerMessage(Level = LogLevel.Error, Message = "collector {Collector}: {Source} failed, its metrics are left out until it recovers: {Error}")]
     private partial void LogSourceFailed(string collector, string source, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "collector {Collector} recovered")]
+    [LoggerMessage(Level = LogLevel.Information, EventName = Logging.ThrottlingLoggerProvider.RecoveredEventName + ".collector", Message = "collector {Collector} recovered")]
     private partial void LogSourceBack(string collector);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "cycle done: {Instances} instances in {Milliseconds:F1} ms")]

@@ -72,6 +72,6 @@ internal sealed partial class ConntrackStage(
         Message = "conntrack: the {Family} entries could not be read; that family's fixed IPs and contacts are left out until they can, the other family is exported: {Error}")]
     private partial void LogFamilyFailed(string family, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "conntrack: the table is read whole again")]
+    [LoggerMessage(Level = LogLevel.Information, EventName = Logging.ThrottlingLoggerProvider.RecoveredEventName, Message = "conntrack: the table is read whole again")]
     private partial void LogBack();
 }

@@ -69,7 +69,7 @@ internal sealed partial class ZoneStage(IZoneMapSource source, TimeSpan deadline
         Message = "conntrack zones: cannot read {Source}; entries are attributed by address alone until it can: {Error}")]
     private partial void LogFailed(string source, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "conntrack zones: {Source} can be read again")]
+    [LoggerMessage(Level = LogLevel.Information, EventName = Logging.ThrottlingLoggerProvider.RecoveredEventName, Message = "conntrack zones: {Source} can be read again")]
     private partial void LogBack(string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "conntrack zones: from {Backend} ({Source}), {Ports} ports")]

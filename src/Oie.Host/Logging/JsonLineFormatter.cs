@@ -26,7 +26,7 @@ internal sealed class JsonLineFormatter(LogLevelSwitch levels, TimeProvider time
             json.WriteString("ts", LogEvent.Timestamp(time));
             json.WriteString("level", LogEvent.LevelName(logEntry.LogLevel));
             json.WriteString("logger", logEntry.Category);
-            json.WriteString("msg", logEntry.Formatter(logEntry.State, logEntry.Exception));
+            json.WriteString("msg", LogEvent.Message(logEntry.State, logEntry.Exception, logEntry.Formatter));
             var written = new HashSet<string>(Reserved, StringComparer.Ordinal);
             foreach (var (key, value) in LogEvent.Fields(logEntry.State))
             {

@@ -6,7 +6,8 @@ namespace Oie.Host.Logging;
 /// The run-time log level (the seed's error, info, debug), consulted by the logging filter on every call, so a change
 /// takes effect at once for every logger. Framework categories (Microsoft.*, System.*) stay at Warning unless debug,
 /// where their Information shows too. The switch's own category (a level change, a refused change) and the start notices
-/// about the command line always pass at Warning and above: an operator action leaves a trace whatever the level.
+/// about the command line always pass at Warning and above: an operator action leaves a trace whatever the level; so do
+/// failed logins and plain HTTP on the TLS port (throttled), which an operator must see without turning on info.
 /// </summary>
 internal sealed class LogLevelSwitch(LogLevel initial)
 {
@@ -16,6 +17,10 @@ internal sealed class LogLevelSwitch(LogLevel initial)
     /// <summary>The category of what is said once at start about the command line (a stray boolean value, a flag
     /// value partly ignored): at Warning and above it always passes, so the operator sees it at the default level.</summary>
     public const string StartCategory = "Oie.Host.CommandLine.ExporterCommandLine";
+
+    /// <summary>Failed logins and plain HTTP on the TLS port (both throttled): security signals, at Warning whatever the level.</summary>
+    public const string AuthCategory = "Oie.Host.Web.BasicAuth";
+    public const string TlsCategory = "Oie.Host.Web.Tls";
 
     private volatile int _level = (int)Normalise(initial);
 
@@ -43,7 +48,7 @@ internal sealed class LogLevelSwitch(LogLevel initial)
         var minimum = Level;
         if (category is not null)
         {
-            if (level >= LogLevel.Warning && category is ChangeCategory or StartCategory)
+            if (level >= LogLevel.Warning && category is ChangeCategory or StartCategory or AuthCategory or TlsCategory)
                 return true;
             if (category.StartsWith("Microsoft.", StringComparison.Ordinal) || category.StartsWith("System.", StringComparison.Ordinal))
                 return level >= (minimum == LogLevel.Debug ? LogLevel.Information : LogLevel.Warning);

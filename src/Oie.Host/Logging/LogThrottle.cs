@@ -54,6 +54,27 @@ internal sealed class LogThrottle(TimeProvider time, TimeSpan window, int maxTra
         WriteRepeated(entry, suppressed);
     }
 
+    /// <summary>Ends every window of <paramref name="category"/> (writing the repeats it counted), so its next event is
+    /// written at once.</summary>
+    public void EndWindows(string category)
+    {
+        List<(Entry Entry, int Suppressed)> pending;
+        lock (_entries)
+        {
+            var ended = _entries.Values.Where(e => e.Key.Category == category).ToList();
+            if (ended.Count == 0)
+                return;
+            pending = [.. ended.Where(e => e.Suppressed > 0).Select(e => (e, e.Suppressed))];
+            foreach (var entry in ended)
+            {
+                entry.Timer?.Dispose();
+                _entries.Remove(entry.Key);
+            }
+        }
+        foreach (var (entry, suppressed) in pending)
+            WriteRepeated(entry, suppressed);
+    }
+
     /// <summary>Writes the pending counts (at shutdown) so no suppressed repeat goes unreported.</summary>
     public void Dispose()
     {

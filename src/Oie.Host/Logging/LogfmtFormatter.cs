@@ -19,7 +19,7 @@ internal sealed class LogfmtFormatter(LogLevelSwitch levels, TimeProvider time) 
         line.Append("ts=").Append(LogEvent.Timestamp(time));
         line.Append(" level=").Append(LogEvent.LevelName(logEntry.LogLevel));
         Pair(line, "logger", logEntry.Category);
-        Pair(line, "msg", logEntry.Formatter(logEntry.State, logEntry.Exception));
+        Pair(line, "msg", LogEvent.Message(logEntry.State, logEntry.Exception, logEntry.Formatter));
         foreach (var (key, value) in LogEvent.Fields(logEntry.State))
             Pair(line, Reserved.Contains(key) ? key + "_" : key, LogEvent.Render(value));
         if (logEntry.Exception is { } exception)

@@ -2,15 +2,19 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Oie.Host.Web;
 
 /// <summary>
 /// <c>basic_auth_users</c>: every request needs a user and password matching a bcrypt hash, else 401 with a Basic
 /// challenge. bcrypt is slow by design, so successful checks are remembered, keyed by user and a SHA-256 of the
-/// password (never the password itself), in a small bounded cache.
+/// password (never the password itself), in a small bounded cache. A request that brings credentials which do not
+/// match is counted in <c>oie_exporter_http_auth_failures_total</c> and logged (throttled per user and address); one
+/// that brings none is the usual first step of a client and only gets the challenge.
 /// </summary>
-internal sealed class BasicAuth(IReadOnlyDictionary<string, string> users)
+internal sealed partial class BasicAuth(IReadOnlyDictionary<string, string> users, Counter? failures = null, ILogger? logger = null)
 {
     public const string Challenge = "Basic realm=\"openstack_instance_exporter\"";
     internal const int CacheCapacity = 256;
@@ -26,10 +30,18 @@ internal sealed class BasicAuth(IReadOnlyDictionary<string, string> users)
 
     public Task Invoke(HttpContext context, RequestDelegate next)
     {
-        if (TryGetCredentials(context.Request.Headers.Authorization, out var user, out var password) && Check(user, password))
+        var header = context.Request.Headers.Authorization;
+        var parsed = TryGetCredentials(header, out var user, out var password);
+        if (parsed && Check(user, password))
         {
             context.Items[AuthenticatedKey] = user;
             return next(context);
+        }
+        if (parsed || header.Count > 0)
+        {
+            failures?.Inc();
+            if (logger is not null)
+                LogFailed(logger, parsed ? Printable(user) : "(malformed Authorization header)", context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         }
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = Challenge;
@@ -85,6 +97,12 @@ internal sealed class BasicAuth(IReadOnlyDictionary<string, string> users)
         password = text[(colon + 1)..];
         return true;
     }
+
+    /// <summary>The user name as sent, cut to 64 characters: it is the client's text.</summary>
+    private static string Printable(string user) => user.Length <= 64 ? user : user[..64] + "...";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "basic auth failed for user {User} from {Remote}")]
+    private static partial void LogFailed(ILogger logger, string user, string remote);
 
     private static bool VerifyOrFalse(string password, string hash)
     {

@@ -1,119 +1,126 @@
-using System.Security.Authentication;
+using Oie.Abstractions;
+using YamlDotNet.RepresentationModel;
 
 namespace Oie.Host.Web;
 
 /// <summary>
-/// Turns the text of a web config file (exporter-toolkit format) into a <see cref="WebConfig"/>: unknown keys, unknown
-/// client_auth_type or min_version, inconsistent TLS settings and non-bcrypt hashes are errors naming the line. Files are
-/// only named here; <see cref="WebConfigLoader"/> opens them.
+/// Turns the text of a web config file (the exporter-toolkit format: tls_server_config, http_server_config, rate_limit,
+/// basic_auth_users) into a <see cref="WebConfig"/>. As the toolkit's strict YAML reading does, an unknown key is an
+/// error; so are bad values, inconsistent TLS settings and non-bcrypt hashes, each naming the line and the key. Files
+/// are only named here; <see cref="WebConfigLoader"/> opens them.
 /// </summary>
 internal static class WebConfigParser
 {
-    private static readonly string[] TlsKeys = ["cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version"];
+    private static readonly string[] TopKeys = ["tls_server_config", "http_server_config", "rate_limit", "basic_auth_users"];
+
+    /// <summary>The headers the toolkit lets a config set, with the values it accepts (none listed: any value).</summary>
+    private static readonly Dictionary<string, string[]> AllowedHeaders = new(StringComparer.Ordinal)
+    {
+        ["Strict-Transport-Security"] = [],
+        ["X-Content-Type-Options"] = ["nosniff"],
+        ["X-Frame-Options"] = ["deny", "sameorigin"],
+        ["X-XSS-Protection"] = [],
+        ["Content-Security-Policy"] = [],
+    };
 
     public static WebConfig Parse(string text, string source, string baseDirectory)
     {
+        var yaml = new WebConfigYaml(source);
         TlsServerConfig? tls = null;
+        var http = HttpServerConfig.Default;
+        var rateLimit = RateLimitConfig.Off;
         var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in YamlSubset.Read(text, source))
+        foreach (var (key, value, line) in yaml.Entries(yaml.Root(text), ""))
         {
-            switch (entry.Key)
+            switch (key)
             {
                 case "tls_server_config":
-                    tls = ParseTls(Mapping(entry, source), entry.Line, source, baseDirectory);
+                    tls = TlsConfigParser.Parse(yaml, yaml.Mapping(value, key), line, baseDirectory);
+                    break;
+                case "http_server_config":
+                    http = ParseHttp(yaml, yaml.Mapping(value, key));
+                    break;
+                case "rate_limit":
+                    rateLimit = ParseRateLimit(yaml, yaml.Mapping(value, key));
                     break;
                 case "basic_auth_users":
-                    foreach (var user in Mapping(entry, source))
+                    ParseUsers(yaml, yaml.Mapping(value, key), users);
+                    break;
+                default:
+                    throw yaml.Error(line, $"unknown key \"{key}\": want one of {string.Join(", ", TopKeys)}");
+            }
+        }
+        return new WebConfig(tls, users) { Http = http, RateLimit = rateLimit };
+    }
+
+    private static void ParseUsers(WebConfigYaml yaml, YamlMappingNode mapping, Dictionary<string, string> users)
+    {
+        foreach (var (user, value, line) in yaml.Entries(mapping, "basic_auth_users"))
+        {
+            if (user.Length == 0 || user.Contains(':'))
+                throw yaml.Error(line, $"basic_auth_users: invalid user name \"{user}\" (empty or containing ':')");
+            var hash = yaml.String(value, "basic_auth_users." + user);
+            if (!Bcrypt.IsHash(hash))
+                throw yaml.Error(line,
+                    $"basic_auth_users.{user}: not a bcrypt hash (want $2a$, $2b$ or $2y$, cost and 53 characters, as htpasswd -nbB makes)");
+            users.Add(user, hash);
+        }
+    }
+
+    private static HttpServerConfig ParseHttp(WebConfigYaml yaml, YamlMappingNode mapping)
+    {
+        var http2 = true;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (key, value, line) in yaml.Entries(mapping, "http_server_config"))
+        {
+            switch (key)
+            {
+                case "http2":
+                    http2 = yaml.Bool(value, "http_server_config.http2");
+                    break;
+                case "headers":
+                    foreach (var (name, headerValue, headerLine) in yaml.Entries(yaml.Mapping(value, "http_server_config.headers"), "http_server_config.headers"))
                     {
-                        if (user.Key.Length == 0 || user.Key.Contains(':'))
-                            throw YamlSubset.Error(source, user.Line, $"basic_auth_users: invalid user name \"{user.Key}\" (empty or containing ':')");
-                        if (!Bcrypt.IsHash(user.Scalar!))
-                            throw YamlSubset.Error(source, user.Line,
-                                $"basic_auth_users.{user.Key}: not a bcrypt hash (want $2a$, $2b$ or $2y$, cost and 53 characters, as htpasswd -nbB makes)");
-                        users.Add(user.Key, user.Scalar!);
+                        if (!AllowedHeaders.TryGetValue(name, out var allowed))
+                            throw yaml.Error(headerLine, $"http_server_config.headers: HTTP header \"{name}\" can not be configured: want one of " +
+                                string.Join(", ", AllowedHeaders.Keys));
+                        var text = yaml.String(headerValue, "http_server_config.headers." + name);
+                        if (allowed.Length > 0 && !allowed.Contains(text, StringComparer.Ordinal))
+                            throw yaml.Error(headerLine, $"http_server_config.headers.{name}: invalid value \"{text}\": want one of {string.Join(", ", allowed)}");
+                        // Blank: the header is not set, as in the toolkit.
+                        if (text.Length > 0)
+                            headers.Add(new(name, text));
                     }
                     break;
                 default:
-                    throw YamlSubset.Error(source, entry.Line,
-                        $"unknown key \"{entry.Key}\": want tls_server_config or basic_auth_users");
+                    throw yaml.Error(line, $"unknown key \"http_server_config.{key}\": want http2 or headers");
             }
         }
-        return new WebConfig(tls, users);
+        return new HttpServerConfig(http2, headers);
     }
 
-    private static IReadOnlyList<YamlEntry> Mapping(YamlEntry entry, string source) =>
-        entry.Children ?? (entry.Scalar!.Length == 0
-            ? []
-            : throw YamlSubset.Error(source, entry.Line, $"{entry.Key} must be a mapping (keys indented below it), not a value"));
-
-    private static TlsServerConfig? ParseTls(IReadOnlyList<YamlEntry> entries, int line, string source, string baseDirectory)
+    private static RateLimitConfig ParseRateLimit(WebConfigYaml yaml, YamlMappingNode mapping)
     {
-        if (entries.Count == 0)
-            return null;
-        ConfigFile? cert = null, key = null, ca = null;
-        var clientAuth = ClientAuth.NoClientCert;
-        var clientAuthLine = line;
-        var protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-        foreach (var entry in entries)
+        var interval = TimeSpan.Zero;
+        var burst = 0;
+        foreach (var (key, value, line) in yaml.Entries(mapping, "rate_limit"))
         {
-            var value = entry.Scalar!;
-            switch (entry.Key)
+            switch (key)
             {
-                case "cert_file":
-                    cert = File(value, entry.Line, source, entry.Key, baseDirectory);
+                case "interval":
+                    var text = yaml.String(value, "rate_limit.interval");
+                    if (text.Length > 0 && (!GoDuration.TryParse(text, out interval) || interval < TimeSpan.Zero))
+                        throw yaml.Error(line, $"rate_limit.interval: \"{text}\" is not a duration (want e.g. 1s, 500ms; 0 turns the limit off)");
                     break;
-                case "key_file":
-                    key = File(value, entry.Line, source, entry.Key, baseDirectory);
-                    break;
-                case "client_ca_file":
-                    ca = File(value, entry.Line, source, entry.Key, baseDirectory);
-                    break;
-                case "client_auth_type":
-                    clientAuthLine = entry.Line;
-                    clientAuth = value switch
-                    {
-                        "" or "NoClientCert" => ClientAuth.NoClientCert,
-                        "RequestClientCert" => ClientAuth.RequestClientCert,
-                        "RequireAnyClientCert" => ClientAuth.RequireAnyClientCert,
-                        "VerifyClientCertIfGiven" => ClientAuth.VerifyClientCertIfGiven,
-                        "RequireAndVerifyClientCert" => ClientAuth.RequireAndVerifyClientCert,
-                        _ => throw YamlSubset.Error(source, entry.Line, $"tls_server_config.client_auth_type: unknown value \"{value}\": want one of " +
-                            "NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, RequireAndVerifyClientCert"),
-                    };
-                    break;
-                case "min_version":
-                    protocols = value switch
-                    {
-                        "" or "TLS12" => SslProtocols.Tls12 | SslProtocols.Tls13,
-                        "TLS13" => SslProtocols.Tls13,
-                        "TLS10" or "TLS11" => throw YamlSubset.Error(source, entry.Line,
-                            $"tls_server_config.min_version: {value} is not supported (TLS 1.0 and 1.1 are obsolete): want TLS12 or TLS13"),
-                        _ => throw YamlSubset.Error(source, entry.Line,
-                            $"tls_server_config.min_version: unknown value \"{value}\": want TLS12 or TLS13"),
-                    };
+                case "burst":
+                    burst = yaml.Int(value, "rate_limit.burst");
+                    if (burst < 0)
+                        throw yaml.Error(line, "rate_limit.burst: must not be negative");
                     break;
                 default:
-                    throw YamlSubset.Error(source, entry.Line,
-                        $"unknown key \"tls_server_config.{entry.Key}\": want one of {string.Join(", ", TlsKeys)}");
+                    throw yaml.Error(line, $"unknown key \"rate_limit.{key}\": want interval or burst");
             }
         }
-        if (cert is null)
-            throw YamlSubset.Error(source, line, "tls_server_config: cert_file is missing");
-        if (key is null)
-            throw YamlSubset.Error(source, line, "tls_server_config: key_file is missing");
-        var config = new TlsServerConfig(cert, key, clientAuth, ca, protocols);
-        if (config.VerifiesClientCert && ca is null)
-            throw YamlSubset.Error(source, clientAuthLine, $"tls_server_config: client_auth_type {clientAuth} needs client_ca_file");
-        if (ca is not null && !config.VerifiesClientCert)
-            throw YamlSubset.Error(source, ca.Line,
-                $"tls_server_config: client_ca_file is set but client_auth_type {clientAuth} does not verify client certificates " +
-                "(use VerifyClientCertIfGiven or RequireAndVerifyClientCert)");
-        return config;
+        return new RateLimitConfig(interval, burst);
     }
-
-    /// <remarks>A NUL (a quoted "\0" or "\u0000") would make <see cref="Path.GetFullPath(string, string)"/> throw.</remarks>
-    private static ConfigFile? File(string value, int line, string source, string key, string baseDirectory) =>
-        value.Length == 0 ? null
-        : value.Contains('\0') ? throw YamlSubset.Error(source, line, $"tls_server_config.{key}: the path contains a NUL character")
-        : new ConfigFile(Path.GetFullPath(value, baseDirectory), line);
 }

@@ -22,6 +22,9 @@ public class LogLevelSwitchTests
     [InlineData(LogLevel.Debug, "Microsoft.AspNetCore.Server.Kestrel", LogLevel.Debug, false)]
     [InlineData(LogLevel.Information, "System.Net.Http.HttpClient.feeds", LogLevel.Information, false)]
     [InlineData(LogLevel.Error, LogLevelSwitch.ChangeCategory, LogLevel.Warning, true)]
+    [InlineData(LogLevel.Error, LogLevelSwitch.AuthCategory, LogLevel.Warning, true)]
+    [InlineData(LogLevel.Error, LogLevelSwitch.TlsCategory, LogLevel.Warning, true)]
+    [InlineData(LogLevel.Error, LogLevelSwitch.AuthCategory, LogLevel.Information, false)]
     [InlineData(LogLevel.Error, LogLevelSwitch.ChangeCategory, LogLevel.Information, false)]
     [InlineData(LogLevel.Debug, "Oie.Host.Collection.CollectionCycle", LogLevel.None, false)]
     public void The_filter_follows_the_level(LogLevel level, string category, LogLevel eventLevel, bool enabled) =>

@@ -65,6 +65,51 @@ public sealed class BasicAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(request)).StatusCode);
     }
 
+    /// <summary>Issue 15: failed logins were neither logged nor counted.</summary>
+    [Fact]
+    public async Task Failed_logins_are_counted_and_logged_and_a_request_without_credentials_is_not()
+    {
+        var self = new Oie.Host.Exposition.SelfMetrics([]);
+        var recorder = new Oie.Host.Tests.Logging.LogRecorder();
+        var auth = new BasicAuth(new Dictionary<string, string> { ["bob"] = HtpasswdHash }, self.AuthFailures, recorder.CreateLogger("Oie.Host.Web.BasicAuth"));
+
+        async Task<int> Send(string? authorization)
+        {
+            var context = new DefaultHttpContext();
+            context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.7");
+            context.Response.Body = new MemoryStream();
+            if (authorization is not null)
+                context.Request.Headers.Authorization = authorization;
+            await auth.Invoke(context, _ => Task.CompletedTask);
+            return context.Response.StatusCode;
+        }
+
+        string Basic(string credentials) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials));
+        Assert.Equal(401, await Send(null));
+        Assert.Equal(0, self.AuthFailures.Value);
+        Assert.Equal(401, await Send(Basic("bob:wrong")));
+        Assert.Equal(401, await Send(Basic("mallory:guess")));
+        Assert.Equal(401, await Send("Basic !!!"));
+        Assert.Equal(200, await Send(Basic("bob:correct horse")));
+        Assert.Equal(3, self.AuthFailures.Value);
+        Assert.Equal(["basic auth failed for user bob from 192.0.2.7", "basic auth failed for user mallory from 192.0.2.7",
+            "basic auth failed for user (malformed Authorization header) from 192.0.2.7"], recorder.Events.Select(e => e.Message));
+        Assert.All(recorder.Events, e => Assert.Equal(LogLevel.Warning, e.Level));
+    }
+
+    [Fact]
+    public async Task The_failure_counter_is_exported_only_with_basic_auth()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Get("/metrics", "alice", "wrong")).StatusCode);
+        var metrics = await (await Get("/metrics", "alice", "s3cret")).Content.ReadAsStringAsync();
+        // Self metrics are rendered with each cycle: the family is there, the count as of the last cycle.
+        Assert.Matches(@"\noie_exporter_http_auth_failures_total [01]\n", metrics);
+        var plain = new Oie.Host.Exposition.SelfMetrics([]);
+        using var stream = new MemoryStream();
+        plain.WriteTo(stream);
+        Assert.DoesNotContain("oie_exporter_http_auth_failures_total", Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
     [Fact]
     public void Successful_checks_are_cached_and_failures_are_not()
     {
@@ -92,6 +137,9 @@ public sealed class BasicAuthTests : IAsyncLifetime
             context.Request.Method = "POST";
             context.Request.QueryString = new QueryString("?level=debug");
             context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.7");
+            context.Connection.LocalIpAddress = IPAddress.Parse("192.0.2.1");
+            context.Connection.LocalPort = 9120;
+            context.Request.Host = new HostString("192.0.2.1:9120");
             context.Response.Body = new MemoryStream();
             if (authorization is not null)
                 context.Request.Headers.Authorization = authorization;

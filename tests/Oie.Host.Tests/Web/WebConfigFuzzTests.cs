@@ -7,7 +7,7 @@ using Oie.Tests;
 namespace Oie.Host.Tests.Web;
 
 /// <summary>
-/// <see cref="WebConfigParser"/> (and the <see cref="YamlSubset"/> reader under it) fed 100k inputs from a fixed seed:
+/// <see cref="WebConfigParser"/> (and YamlDotNet under it) fed 100k inputs from a fixed seed:
 /// 50k generated web configs (every TLS key and client_auth_type, users with plain, single- and double-quoted names
 /// and hashes, comments, blank lines, CRLF, indentation widths, the document marker) that must parse to exactly the
 /// config they describe, and 50k mutations of those and of the documented examples. Only <see cref="WebConfigException"/>
@@ -43,7 +43,7 @@ public class WebConfigFuzzTests
             var random = new Random(seed);
             var (text, expected) = Generate(random);
             var config = WebConfigParser.Parse(text, "web.yml", Base);
-            Assert.Equal(expected.Tls, config.Tls);
+            Assert.Equal(Core(expected.Tls), Core(config.Tls));
             Assert.Equal(expected.BasicAuthUsers.OrderBy(u => u.Key, StringComparer.Ordinal),
                 config.BasicAuthUsers.OrderBy(u => u.Key, StringComparer.Ordinal));
 
@@ -53,7 +53,7 @@ public class WebConfigFuzzTests
                 var parsed = WebConfigParser.Parse(mutated, "web.yml", Base);
                 Assert.All(parsed.BasicAuthUsers, u => Assert.True(Bcrypt.IsHash(u.Value) && u.Key.Length > 0 && !u.Key.Contains(':')));
                 if (parsed.Tls is { } tls)
-                    Assert.Equal(tls.VerifiesClientCert, tls.ClientCaFile is not null);
+                    Assert.True(!tls.HasClientCa || tls.ClientAuth != ClientAuth.NoClientCert);
                 accepted++;
             }
             catch (WebConfigException e)
@@ -64,6 +64,9 @@ public class WebConfigFuzzTests
         }, iter: Iterations);
         Assert.True(accepted > Iterations / 20 && refused > Iterations / 10, $"accepted {accepted}, refused {refused}");
     }
+
+    private static object? Core(TlsServerConfig? tls) =>
+        tls is null ? null : (tls.CertFile, tls.KeyFile, tls.ClientAuth, tls.ClientCaFile, tls.Protocols);
 
     /// <summary>Found by the fuzzer: a NUL in a quoted path made Path.GetFullPath throw ArgumentException, which
     /// escaped startup's WebConfigException handling.</summary>

@@ -19,7 +19,7 @@ public sealed class WebConfigStartupTests : IDisposable
         var path = Path.Combine(_pki.Directory, "absent.yml");
         var (exitCode, _, stderr) = await Run($"-web.config.file={path}");
         Assert.Equal(1, exitCode);
-        Assert.Contains($"cannot start: web config file {path}: not found", stderr);
+        Assert.Contains($"cannot start: -web.config.file {path}: not found: check the path", stderr);
     }
 
     [Fact]
@@ -35,25 +35,36 @@ public sealed class WebConfigStartupTests : IDisposable
     public void A_missing_cert_or_key_file_names_the_key_and_line()
     {
         var cert = _pki.WriteConfig("tls_server_config:\n  cert_file: nope.crt\n  key_file: server.key\n");
-        Assert.Contains(":2: tls_server_config.cert_file: " + Path.Combine(_pki.Directory, "nope.crt") + ": file not found",
+        Assert.Contains(":2: tls_server_config.cert_file: " + Path.Combine(_pki.Directory, "nope.crt") + ": not found: check the path",
             Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(cert)).Message);
         var key = _pki.WriteConfig("tls_server_config:\n  cert_file: server.crt\n  key_file: nope.key\n");
         Assert.Contains(":3: tls_server_config.key_file: ", Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(key)).Message);
     }
 
+    /// <summary>Issue 15: these read as the runtime's resource keys in the AOT binary (Cryptography_X509_NoOrMismatchedPemKey,
+    /// UnauthorizedAccess_IODenied_Path); now each says which key and file, what is wrong and what to do.</summary>
     [Fact]
-    public void A_key_that_does_not_match_or_an_unreadable_ca_is_refused()
+    public void A_key_that_does_not_match_or_an_unreadable_ca_is_refused_in_words()
     {
         File.WriteAllText(Path.Combine(_pki.Directory, "garbage.pem"), "not a certificate\n");
-        var mismatch = _pki.WriteConfig("tls_server_config:\n  cert_file: server.crt\n  key_file: garbage.pem\n");
-        Assert.Contains(":2: tls_server_config: cannot load the certificate",
+        using var other = new TestPki();
+        var mismatch = _pki.WriteConfig($"tls_server_config:\n  cert_file: server.crt\n  key_file: {other.ServerKeyFile}\n");
+        Assert.Contains($":2: tls_server_config: the private key key_file {other.ServerKeyFile} does not match the certificate cert_file " +
+            $"{_pki.ServerCertFile} (or is of a type that cannot be read): give the key the certificate was issued for",
             Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(mismatch)).Message);
+        var noKey = _pki.WriteConfig("tls_server_config:\n  cert_file: server.crt\n  key_file: garbage.pem\n");
+        Assert.Contains(":3: tls_server_config: key_file " + Path.Combine(_pki.Directory, "garbage.pem") + " holds no PEM private key",
+            Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(noKey)).Message);
         var noCa = _pki.WriteConfig("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" +
                                     "  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: garbage.pem\n");
-        Assert.Contains(":5: tls_server_config.client_ca_file: ", Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(noCa)).Message);
+        Assert.Contains(":5: tls_server_config: client_ca_file " + Path.Combine(_pki.Directory, "garbage.pem") + " holds no PEM certificate",
+            Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(noCa)).Message);
         var directoryCa = _pki.WriteConfig("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" +
                                            "  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: .\n");
-        Assert.Contains(":5: tls_server_config.client_ca_file: ", Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(directoryCa)).Message);
+        Assert.Contains(":5: tls_server_config.client_ca_file: " + _pki.Directory + ": is a directory: give the path of a file",
+            Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(directoryCa)).Message);
+        Assert.Contains($"-web.config.file {_pki.Directory}: is a directory: give the path of a file",
+            Assert.Throws<WebConfigException>(() => WebConfigLoader.Load(_pki.Directory)).Message);
     }
 
     [Fact]
