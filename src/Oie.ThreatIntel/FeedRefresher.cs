@@ -159,14 +159,15 @@ public sealed partial class FeedRefresher : BackgroundService
                 var (ranges, reason) = Evaluate(source, body.Content, guard: !source.IsFile);
                 if (ranges is null)
                     return Failed(source, now, SourceOutcome.Rejected, reason!);
-                var hadEntries = source.Good?.Count ?? 0;
+                var before = source.Good;
                 source.Good = ranges;
                 source.Validators = body.Validators;
                 Succeeded(source, now);
                 if (!source.IsFile)
                     _cache.Save(Name, source.Uri, body.Content, body.Validators, now);
-                if (ranges.Count == 0)
-                    LogFileEmpty(Name, source.Uri, source.LastInvalid, hadEntries);
+                // Said once when the list becomes empty, not at every periodic re-read of a file left empty.
+                if (ranges.Count == 0 && before is not { Count: 0 })
+                    LogFileEmpty(Name, source.Uri, source.LastInvalid, before?.Count ?? 0);
                 else if (source.IsFile && source.LastInvalid > 0)
                     LogFileInvalidLines(Name, ranges.Count, source.Uri, source.LastInvalid);
                 else

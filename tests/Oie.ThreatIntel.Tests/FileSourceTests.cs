@@ -51,7 +51,13 @@ public sealed class FileSourceTests : IDisposable
         Assert.Equal(0, await intel.EntriesAsync());
         Assert.Equal(1, await intel.MetricAsync("oie_exporter_feed_fresh"));
         Assert.Equal(0, await intel.MetricAsync("oie_exporter_feed_refresh_errors_total"));
-        Assert.Contains(intel.Log.At(LogLevel.Warning), l => l.Contains("the list is now empty (it had 2 entries)", StringComparison.Ordinal));
+        Assert.Single(intel.Log.At(LogLevel.Warning), l => l.Contains("the list is now empty (it had 2 entries)", StringComparison.Ordinal));
+
+        // The periodic full re-read of the still-empty file keeps it empty without saying so again.
+        intel.Advance(CustomListFeed.DefaultRefresh);
+        Assert.Equal(SourceOutcome.Accepted, Assert.Single((await intel.NextPassAsync()).Attempts).Outcome);
+        Assert.Equal(0, await intel.EntriesAsync());
+        Assert.Single(intel.Log.At(LogLevel.Warning), l => l.Contains("the list is now empty", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -141,6 +147,9 @@ public sealed class FileSourceTests : IDisposable
             intel._last = await intel._passes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
             return intel;
         }
+
+        /// <summary>Moves fake time on without waiting for a pass.</summary>
+        public void Advance(TimeSpan by) => _time.Advance(by);
 
         /// <summary>The pass at the next wake-up (the 10 s change check of a file).</summary>
         public async Task<RefreshPass> NextPassAsync()
