@@ -137,7 +137,8 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
         {
             var threshold = Assert.Single(e.WithLabel("instance_uuid", bad.Uuid), s => s.Name == "oie_disk_r_alert_threshold");
             Assert.Equal(DomainSpec.ProjectUuid, threshold.Label("project_uuid"));
-            Assert.NotNull(e.Value("oie_disk_r_requests", ("instance_uuid", bad.Uuid), ("disk_path", "vda")));
+            // Paused with an untouched disk: its I/O counters are 0 and suppressed as the seed does; its thresholds are not.
+            Assert.NotNull(e.Value("oie_disk_w_alert_threshold", ("instance_uuid", bad.Uuid), ("disk_path", "vda")));
         }
         // A domain Nova did not create is exported with empty OpenStack labels.
         var plainThreshold = Assert.Single(e.WithLabel("instance_uuid", plain.Uuid), s => s.Name == "oie_disk_r_alert_threshold");
