@@ -5,7 +5,8 @@ namespace Oie.Feeds.CustomList;
 /// <summary>
 /// The operator's own list, a local file (<c>-customlist.path</c>): one IPv4 or IPv6 address or CIDR per line, <c>#</c>
 /// comments on their own line or after an entry, blank lines. Invalid lines are skipped and counted. The shared fetcher
-/// re-reads it every <c>-customlist.refresh</c> and as soon as it changes.
+/// re-reads it every <c>-customlist.refresh</c> and as soon as it changes; the file is the truth (emptied, it empties the
+/// list) and is never cached.
 /// </summary>
 public sealed class CustomListFeed(FeedDescriptor descriptor) : IThreatFeed, IThreatFeedPlugin
 {

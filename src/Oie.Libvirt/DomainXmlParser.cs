@@ -8,7 +8,12 @@ using Oie.Abstractions;
 
 namespace Oie.Libvirt;
 
-/// <summary>Reads <see cref="InstanceFacts"/> from a libvirt domain XML and the Nova metadata inside it.</summary>
+/// <summary>
+/// Reads <see cref="InstanceFacts"/> from a libvirt domain XML and the Nova metadata inside it. Only what identifies the
+/// domain (XML that parses, a name, a UUID, a target for each disk) is required; a bad per-instance field (a
+/// <c>nova:vcpus</c> of <c>0</c> or <c>two</c>, a fixed IP that is not an address) degrades that field only, is left out
+/// of the facts and is reported in <see cref="ParsedDomain.Ignored"/>, so the instance keeps every series it can have.
+/// </summary>
 public static class DomainXmlParser
 {
     /// <summary>Nova writes 1.1 today; 1.0 is what older releases wrote, with the same elements we read.</summary>
@@ -26,7 +31,7 @@ public static class DomainXmlParser
         IgnoreProcessingInstructions = true,
     };
 
-    /// <exception cref="DomainXmlException">Malformed XML, no name/uuid, or metadata that does not parse.</exception>
+    /// <exception cref="DomainXmlException">Malformed XML, no name/uuid, or a disk without a target.</exception>
     public static InstanceFacts Parse(string xml) => ParseDomain(xml).Facts;
 
     internal static ParsedDomain ParseDomain(string xml)
@@ -55,18 +60,19 @@ public static class DomainXmlParser
         var diskElements = devices?.Elements("disk").ToList() ?? [];
         var interfaceElements = devices?.Elements("interface").ToList() ?? [];
         var nova = FindNovaInstance(root);
+        var ignored = new List<string>();
 
         var facts = new InstanceFacts
         {
             Domain = name,
             InstanceUuid = uuid.ToString("D"),
-            DomainVcpus = ParseVcpus(root.Element("vcpu"), name),
+            DomainVcpus = ParseVcpus(root.Element("vcpu"), ignored),
             Disks = [.. diskElements.Where(IsDisk).Select(d => ParseDisk(d, name))],
             Interfaces = [.. interfaceElements.Select(i => i.Element("target")?.Attribute("dev")?.Value).OfType<string>().Where(d => d.Length > 0)],
         };
         if (nova is not null)
-            facts = WithNova(facts, nova.Value.Instance, nova.Value.Ns);
-        return new ParsedDomain(facts, diskElements.Count, interfaceElements.Count);
+            facts = WithNova(facts, nova.Value.Instance, nova.Value.Ns, ignored);
+        return new ParsedDomain(facts, diskElements.Count, interfaceElements.Count, ignored);
     }
 
     private static (XElement Instance, XNamespace Ns)? FindNovaInstance(XElement root)
@@ -82,19 +88,28 @@ public static class DomainXmlParser
         return null;
     }
 
-    private static InstanceFacts WithNova(InstanceFacts facts, XElement instance, XNamespace nova)
+    private static InstanceFacts WithNova(InstanceFacts facts, XElement instance, XNamespace nova, List<string> ignored)
     {
         var owner = instance.Element(nova + "owner");
         int? flavorVcpus = null;
         if (instance.Element(nova + "flavor")?.Element(nova + "vcpus") is { } vcpus)
-            flavorVcpus = ParsePositiveInt(vcpus.Value, $"domain {facts.Domain}: nova:vcpus");
+        {
+            // Missing or bad, the CPU collector falls back to libvirt's vCPU count.
+            if (TryParsePositiveInt(vcpus.Value, out var count))
+                flavorVcpus = count;
+            else
+                ignored.Add($"nova:vcpus '{Shorten(vcpus.Value)}' is not a positive integer; using libvirt's vCPU count");
+        }
 
         var ips = ImmutableArray.CreateBuilder<FixedIp>();
         foreach (var port in instance.Element(nova + "ports")?.Elements(nova + "port") ?? [])
         {
             var portId = port.Attribute("uuid")?.Value.Trim().ToLowerInvariant() ?? "";
             foreach (var ip in port.Elements(nova + "ip"))
-                ips.Add(ParseFixedIp(ip, facts.Domain) with { PortId = portId });
+            {
+                if (ParseFixedIp(ip, ignored) is { } fixedIp)
+                    ips.Add(fixedIp with { PortId = portId });
+            }
         }
 
         return facts with
@@ -113,14 +128,22 @@ public static class DomainXmlParser
         };
     }
 
-    private static FixedIp ParseFixedIp(XElement ip, string domain)
+    /// <summary>Null (and a note in <paramref name="ignored"/>) when the address is not one, or not of its ipVersion:
+    /// that IP's conntrack entries are not attributed, the rest of the instance is unaffected.</summary>
+    private static FixedIp? ParseFixedIp(XElement ip, List<string> ignored)
     {
         var address = ip.Attribute("address")?.Value.Trim() ?? "";
         if (!IPAddress.TryParse(address, out var parsed))
-            throw new DomainXmlException($"domain {domain}: nova:ip address '{address}' is not an IP address");
+        {
+            ignored.Add($"nova:ip address '{Shorten(address)}' is not an IP address; its conntrack entries are not attributed");
+            return null;
+        }
         var actual = parsed.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4;
         if (ip.Attribute("ipVersion")?.Value.Trim() is { } versionText && versionText != actual.ToString(CultureInfo.InvariantCulture))
-            throw new DomainXmlException($"domain {domain}: nova:ip {address} has ipVersion '{versionText}'");
+        {
+            ignored.Add($"nova:ip {address} has ipVersion '{Shorten(versionText)}'; its conntrack entries are not attributed");
+            return null;
+        }
         return new FixedIp(address, actual);
     }
 
@@ -152,21 +175,36 @@ public static class DomainXmlParser
     /// <summary>disk_type and disk_uuid of a disk that is neither a file nor has a <c>pool/image</c> source name.</summary>
     private const string UnknownDisk = "unknown";
 
-    /// <summary>The live count is <c>current</c> when set (vCPU hot-plug), else the element's value.</summary>
-    private static int ParseVcpus(XElement? vcpu, string domain)
+    /// <summary>The live count is <c>current</c> when set (vCPU hot-plug), else the element's value; 0 when missing or
+    /// bad (the CPU collector then uses libvirt's count of the cycle).</summary>
+    private static int ParseVcpus(XElement? vcpu, List<string> ignored)
     {
         if (vcpu is null)
             return 0;
         var text = vcpu.Attribute("current")?.Value ?? vcpu.Value;
-        return ParsePositiveInt(text, $"domain {domain}: <vcpu>");
+        if (TryParsePositiveInt(text, out var count))
+            return count;
+        ignored.Add($"<vcpu> '{Shorten(text)}' is not a positive integer; using libvirt's vCPU count");
+        return 0;
     }
 
-    private static int ParsePositiveInt(string text, string what) =>
-        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new DomainXmlException($"{what} '{text}' is not a positive integer");
+    /// <summary>Decimal digits only, 1 to <see cref="int.MaxValue"/>: <c>0</c>, <c>-4</c>, <c>two</c> and
+    /// <c>99999999999</c> are all refused.</summary>
+    private static bool TryParsePositiveInt(string text, out int value) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
+
+    /// <summary>A value quoted in a log line, cut so that a hostile one cannot flood the log.</summary>
+    private static string Shorten(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length <= 64 ? trimmed : trimmed[..64] + "…";
+    }
 }
 
 /// <summary>The facts plus how many &lt;disk&gt; and &lt;interface&gt; elements the XML has in all, which is what libvirt's
-/// bulk <c>block.count</c> / <c>net.count</c> count (cdroms included).</summary>
-internal sealed record ParsedDomain(InstanceFacts Facts, int DiskElements, int InterfaceElements);
+/// bulk <c>block.count</c> / <c>net.count</c> count (cdroms included), and the per-instance fields that were left out
+/// because their value was bad (one sentence each, for the log).</summary>
+internal sealed record ParsedDomain(InstanceFacts Facts, int DiskElements, int InterfaceElements, IReadOnlyList<string>? Ignored = null)
+{
+    public IReadOnlyList<string> Ignored { get; } = Ignored ?? [];
+}

@@ -124,7 +124,11 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         {
             var xml = LibvirtConnection.GetXmlDesc(domain);
             Interlocked.Increment(ref _xmlParses);
-            return _cache.Store(uuid, id, DomainXmlParser.ParseDomain(xml));
+            var parsed = DomainXmlParser.ParseDomain(xml);
+            // Logged at each parse (a new or restarted domain, a device change, every 10 minutes), not every cycle.
+            foreach (var field in parsed.Ignored)
+                Log.MetadataFieldIgnored(_logger, parsed.Facts.Domain, uuid, field);
+            return _cache.Store(uuid, id, parsed);
         }
         catch (LibvirtException e) when (e.Code == LibvirtException.ErrNoDomain)
         {

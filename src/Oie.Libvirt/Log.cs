@@ -13,6 +13,9 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain} skipped: {Error}")]
     public static partial void DomainSkipped(ILogger logger, string domain, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain} ({Uuid}): {Field}; the instance's other series are unaffected")]
+    public static partial void MetadataFieldIgnored(ILogger logger, string domain, string uuid, string field);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Domain {Domain} vanished during the cycle")]
     public static partial void DomainVanished(ILogger logger, string domain);
 

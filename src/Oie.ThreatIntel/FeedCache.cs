@@ -9,7 +9,7 @@ namespace Oie.ThreatIntel;
 public sealed record CachedSource(byte[] Body, FeedValidators Validators, DateTimeOffset? LastSuccess);
 
 /// <summary>
-/// The last good body of each source on disk (<c>NAME-HASH.body</c> plus a small <c>.meta</c> text file), written
+/// The last good body of each downloaded source (file:// sources are read afresh instead) on disk (<c>NAME-HASH.body</c> plus a small <c>.meta</c> text file), written
 /// atomically (temp file + rename) so a crash never leaves a torn copy, and read back at startup so a restart during a
 /// feed outage keeps detecting. A cache that cannot be written is reported once; detection continues in memory.
 /// </summary>

@@ -19,7 +19,7 @@ public sealed class FeedHealthMetrics
     {
         var factory = Metrics.WithCustomRegistry(registry);
         _entries = factory.CreateGauge("oie_exporter_feed_entries",
-            "Addresses and CIDRs in the list in force for this threat-intel feed (0 when nothing was ever loaded).", "feed");
+            "Distinct addresses and CIDRs in the list in force for this threat-intel feed (0 when nothing was ever loaded or a file source lists none).", "feed");
         _lastSuccess = factory.CreateGauge("oie_exporter_feed_last_success_timestamp_seconds",
             "Unix time at which every source of this feed was last fetched successfully or confirmed unchanged (0 = never).", "feed");
         _errors = factory.CreateCounter("oie_exporter_feed_refresh_errors_total",

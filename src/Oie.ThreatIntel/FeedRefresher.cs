@@ -9,8 +9,9 @@ namespace Oie.ThreatIntel;
 /// <summary>
 /// Keeps one feed's list in force: loads the disk cache, then fetches every source on its own schedule (refresh period,
 /// backoff after a failure, a quick change check for files), parses and sanity-checks what arrives, and publishes the
-/// union of the sources' last good entries to the shared matcher. A bad refresh never replaces a good list
-/// (see <see cref="FeedRefreshPolicy"/>).
+/// union of the sources' last good entries to the shared matcher. A bad download never replaces a good list
+/// (see <see cref="FeedRefreshPolicy"/>). A file:// source is the operator's: what it lists is the truth, emptied or
+/// mostly invalid included, and it is neither cached nor guarded.
 /// </summary>
 public sealed partial class FeedRefresher : BackgroundService
 {
@@ -25,6 +26,7 @@ public sealed partial class FeedRefresher : BackgroundService
     private readonly FeedRefreshPolicy _policy;
     private readonly SourceState[] _sources;
     private volatile FeedStatus _status = new(0, null, false);
+    private int _inForce;
 
     public FeedRefresher(IThreatFeed feed, int feedBit, FeedMatcherHolder holder, FeedFetcher fetcher, FeedCache cache,
         FeedHealthMetrics health, TimeProvider time, ILogger<FeedRefresher> logger, FeedRefreshPolicy? policy = null)
@@ -103,9 +105,10 @@ public sealed partial class FeedRefresher : BackgroundService
         var loaded = false;
         foreach (var source in _sources)
         {
-            if (_cache.TryLoad(Name, source.Uri) is not { } cached)
+            // A file is read afresh at start: a cached copy of it (left by an older version) is not the truth.
+            if (source.IsFile || _cache.TryLoad(Name, source.Uri) is not { } cached)
                 continue;
-            var (ranges, reason) = Evaluate(source, cached.Body, applyShrinkGuard: false);
+            var (ranges, reason) = Evaluate(source, cached.Body, guard: false);
             if (ranges is null)
             {
                 LogCacheRejected(Name, source.Uri, reason!);
@@ -153,14 +156,22 @@ public sealed partial class FeedRefresher : BackgroundService
                 LogNotModified(Name, source.Uri);
                 return new SourceAttempt(source.Uri, SourceOutcome.NotModified, null);
             case FetchResult.Body body:
-                var (ranges, reason) = Evaluate(source, body.Content, applyShrinkGuard: true);
+                var (ranges, reason) = Evaluate(source, body.Content, guard: !source.IsFile);
                 if (ranges is null)
                     return Failed(source, now, SourceOutcome.Rejected, reason!);
+                var before = source.Good;
                 source.Good = ranges;
                 source.Validators = body.Validators;
                 Succeeded(source, now);
-                _cache.Save(Name, source.Uri, body.Content, body.Validators, now);
-                LogAccepted(Name, ranges.Count, source.Uri, source.LastInvalid);
+                if (!source.IsFile)
+                    _cache.Save(Name, source.Uri, body.Content, body.Validators, now);
+                // Said once when the list becomes empty, not at every periodic re-read of a file left empty.
+                if (ranges.Count == 0 && before is not { Count: 0 })
+                    LogFileEmpty(Name, source.Uri, source.LastInvalid, before?.Count ?? 0);
+                else if (source.IsFile && source.LastInvalid > 0)
+                    LogFileInvalidLines(Name, ranges.Count, source.Uri, source.LastInvalid);
+                else
+                    LogAccepted(Name, ranges.Count, source.Uri, source.LastInvalid);
                 return new SourceAttempt(source.Uri, SourceOutcome.Accepted, null);
             case FetchResult.Failed failed:
                 return Failed(source, now, SourceOutcome.Failed, failed.Reason);
@@ -169,42 +180,60 @@ public sealed partial class FeedRefresher : BackgroundService
         }
     }
 
-    private (FeedRanges? Ranges, string? Reason) Evaluate(SourceState source, byte[] body, bool applyShrinkGuard)
+    /// <param name="guard">Apply the checks meant for downloads: a body with no entries, mostly invalid, a wild shrink or
+    /// a body of duplicates is rejected. Off for a file (the operator's truth) and for the cache (checked when saved).</param>
+    private (FeedRanges? Ranges, string? Reason) Evaluate(SourceState source, byte[] body, bool guard)
     {
-        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+        var isBlank = body.AsSpan().Trim(" \t\r\n"u8).IsEmpty;
+        if (isBlank && !source.IsFile)
             return (null, "empty body");
         var entries = new FeedEntriesBuilder();
         try
         {
-            _feed.Parse(body, source.Uri, entries);
+            if (!isBlank)
+                _feed.Parse(body, source.Uri, entries);
         }
         catch (Exception e)
         {
             return (null, $"parser failed: {e.Message}");
         }
         source.LastInvalid = entries.Invalid;
-        if (entries.Count == 0)
+        var count = entries.Count;
+        if (source.IsFile)
+            return (FeedRanges.From(entries), null);
+        if (count == 0)
             return (null, $"no entries ({entries.Invalid} invalid lines)");
-        if (entries.Invalid > entries.Count)
-            return (null, $"mostly invalid: {entries.Invalid} invalid lines, {entries.Count} entries");
-        var previous = source.Good?.Count ?? 0;
-        if (applyShrinkGuard && _policy.IsWildShrink(entries.Count, previous))
+        if (entries.Invalid > entries.Listed)
+            return (null, $"mostly invalid: {entries.Invalid} invalid lines, {entries.Listed} valid");
+        if (guard && Suspicion(source, entries) is { } suspicion)
         {
             var hash = SHA256.HashData(body);
-            source.ShrinkSeen = source.ShrinkHash is { } seen && seen.AsSpan().SequenceEqual(hash) ? source.ShrinkSeen + 1 : 1;
-            source.ShrinkHash = hash;
-            if (source.ShrinkSeen < _policy.ShrinkConfirmations)
-                return (null, $"shrank from {previous} to {entries.Count} entries (same body seen {source.ShrinkSeen} of {_policy.ShrinkConfirmations} times)");
-            LogShrinkAccepted(Name, previous, entries.Count, source.Uri, source.ShrinkSeen);
+            source.SuspectSeen = source.SuspectHash is { } seen && seen.AsSpan().SequenceEqual(hash) ? source.SuspectSeen + 1 : 1;
+            source.SuspectHash = hash;
+            if (source.SuspectSeen < _policy.ShrinkConfirmations)
+                return (null, $"{suspicion} (same body seen {source.SuspectSeen} of {_policy.ShrinkConfirmations} times)");
+            LogSuspectAccepted(Name, suspicion, source.Uri, source.SuspectSeen);
         }
         return (FeedRanges.From(entries), null);
+    }
+
+    /// <summary>Why a download looks broken rather than changed, or null: far fewer distinct entries than the list in
+    /// force (a truncated download), or far fewer than its own lines (one address repeated).</summary>
+    private string? Suspicion(SourceState source, FeedEntriesBuilder entries)
+    {
+        var previous = source.Good?.Count ?? 0;
+        if (_policy.IsWildShrink(entries.Count, previous))
+            return $"shrank from {previous} to {entries.Count} entries";
+        if (_policy.IsMostlyDuplicates(entries.Count, entries.Listed))
+            return $"mostly duplicates: {entries.Listed} entries listed, {entries.Count} distinct";
+        return null;
     }
 
     private void Succeeded(SourceState source, DateTimeOffset now)
     {
         source.Failures = 0;
-        source.ShrinkHash = null;
-        source.ShrinkSeen = 0;
+        source.SuspectHash = null;
+        source.SuspectSeen = 0;
         source.LastSuccess = now;
         source.NextAttempt = now + (source.IsFile && _policy.FileCheckInterval < Refresh ? _policy.FileCheckInterval : Refresh);
     }
@@ -223,6 +252,7 @@ public sealed partial class FeedRefresher : BackgroundService
     {
         var union = FeedRanges.Union(_sources.Where(s => s.Good is not null).Select(s => s.Good!));
         _holder.Publish(_feedBit, union);
+        _inForce = union.Count;
         _health.SetEntries(Name, union.Count);
     }
 
@@ -238,7 +268,7 @@ public sealed partial class FeedRefresher : BackgroundService
                 oldest = at;
         }
         var lastSuccess = everSucceeded ? oldest : null;
-        _status = new FeedStatus(_sources.Sum(s => s.Good?.Count ?? 0), lastSuccess, _sources.All(s => s.Good is not null));
+        _status = new FeedStatus(_inForce, lastSuccess, _sources.All(s => s.Good is not null));
         if (lastSuccess is { } success)
             _health.SetLastSuccess(Name, success);
         StatusUpdated?.Invoke(_status);
@@ -255,8 +285,9 @@ public sealed partial class FeedRefresher : BackgroundService
         public int LastInvalid { get; set; }
         public DateTimeOffset NextAttempt { get; set; }
         public DateTimeOffset NextFullRead { get; set; }
-        public byte[]? ShrinkHash { get; set; }
-        public int ShrinkSeen { get; set; }
+        /// <summary>The last suspicious body (wild shrink, duplicates) and how many times in a row it was served.</summary>
+        public byte[]? SuspectHash { get; set; }
+        public int SuspectSeen { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Feed}: {Count} entries in force from {Source} ({Invalid} invalid lines skipped)")]
@@ -270,8 +301,16 @@ public sealed partial class FeedRefresher : BackgroundService
     private partial void LogFailed(string feed, Uri source, string reason, int count, TimeSpan retry);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Feed {Feed}: accepting a shrink from {Previous} to {Count} entries from {Source}, served identically {Times} times in a row")]
-    private partial void LogShrinkAccepted(string feed, int previous, int count, Uri source, int times);
+        Message = "Feed {Feed}: accepting {Source} although it looked broken ({Suspicion}): served identically {Times} times in a row")]
+    private partial void LogSuspectAccepted(string feed, string suspicion, Uri source, int times);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Feed {Feed}: {Source} lists no entries ({Invalid} invalid lines skipped): the list is now empty (it had {Previous} entries)")]
+    private partial void LogFileEmpty(string feed, Uri source, int invalid, int previous);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Feed {Feed}: {Count} entries in force from {Source}; {Invalid} invalid lines skipped (not an IPv4 or IPv6 address or CIDR): fix or remove them")]
+    private partial void LogFileInvalidLines(string feed, int count, Uri source, int invalid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Feed}: {Count} entries from {Source} loaded from the cache in {Directory}")]
     private partial void LogCacheLoaded(string feed, int count, Uri source, string directory);
@@ -280,7 +319,7 @@ public sealed partial class FeedRefresher : BackgroundService
     private partial void LogCacheRejected(string feed, Uri source, string reason);
 }
 
-/// <param name="Entries">Entries in force (sum over sources, as listed).</param>
+/// <param name="Entries">Distinct entries in force (over all sources).</param>
 /// <param name="LastSuccess">The oldest of the sources' last successes; null while any source never succeeded.</param>
 /// <param name="AllSourcesLoaded">Every source has a list in force.</param>
 public sealed record FeedStatus(int Entries, DateTimeOffset? LastSuccess, bool AllSourcesLoaded);

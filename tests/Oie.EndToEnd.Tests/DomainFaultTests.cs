@@ -99,14 +99,22 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task Domains_with_unparsable_Nova_metadata_are_skipped_and_the_others_unaffected()
+    public async Task Domains_with_bad_Nova_metadata_fields_keep_every_series_but_the_bad_field()
     {
         await stack.StartAsync();
         using var badIp = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
-            new DomainSpec(LibvirtDaemon.DomainPrefix + "0003", DomainSpec.NewUuid()) { NovaMetadata = DomainSpec.Nova("bad-ip", "10.0.0.300") },
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0003", DomainSpec.NewUuid())
+            {
+                LocalDisk = NewDisk("bad-ip.qcow2"),
+                NovaMetadata = DomainSpec.Nova("bad-ip", "10.0.0.300"),
+            },
             paused: true);
         using var badVcpus = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
-            new DomainSpec(LibvirtDaemon.DomainPrefix + "0004", DomainSpec.NewUuid()) { NovaMetadata = DomainSpec.Nova("bad-vcpus", "10.0.0.7", vcpus: "many") },
+            new DomainSpec(LibvirtDaemon.DomainPrefix + "0004", DomainSpec.NewUuid())
+            {
+                LocalDisk = NewDisk("bad-vcpus.qcow2"),
+                NovaMetadata = DomainSpec.Nova("bad-vcpus", "10.0.0.7", vcpus: "many"),
+            },
             paused: true);
         using var plain = LibvirtDomain.Start(stack.Libvirt, stack.Run, stack.Assets,
             new DomainSpec(LibvirtDaemon.DomainPrefix + "0005", DomainSpec.NewUuid()) { LocalDisk = NewDisk("plain.qcow2") },
@@ -119,18 +127,26 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
             x => x.Value("oie_disk_r_requests", ("instance_uuid", guest), ("disk_path", "vda")) is not null &&
                  x.Value("oie_conntrack_ip_total", ("instance_uuid", guest)) is not null &&
                  x.Value("oie_disk_r_alert_threshold", ("instance_uuid", plain.Uuid)) is not null &&
-                 x.Value("oie_exporter_collection_errors_total", ("source", "libvirt_domain")) >= 2,
-            "the healthy guest, the non-Nova domain and the bad domains counted as errors");
+                 x.Value("oie_disk_r_alert_threshold", ("instance_uuid", badIp.Uuid)) is not null &&
+                 x.Value("oie_disk_r_alert_threshold", ("instance_uuid", badVcpus.Uuid)) is not null,
+            "the healthy guest, the non-Nova domain and the two domains with a bad metadata field");
         Assert.Equal(1, e.Value("oie_exporter_libvirt_up"));
-        Assert.Empty(e.WithLabel("instance_uuid", badIp.Uuid));
-        Assert.Empty(e.WithLabel("instance_uuid", badVcpus.Uuid));
+        Assert.Equal(0, e.Value("oie_exporter_collection_errors_total", ("source", "libvirt_domain")) ?? 0);
+        // A bad nova:vcpus or fixed IP degrades that field only: the project label and the disk series stay.
+        foreach (var bad in new[] { badIp, badVcpus })
+        {
+            var threshold = Assert.Single(e.WithLabel("instance_uuid", bad.Uuid), s => s.Name == "oie_disk_r_alert_threshold");
+            Assert.Equal(DomainSpec.ProjectUuid, threshold.Label("project_uuid"));
+            // Paused with an untouched disk: its I/O counters are 0 and suppressed as the seed does; its thresholds are not.
+            Assert.NotNull(e.Value("oie_disk_w_alert_threshold", ("instance_uuid", bad.Uuid), ("disk_path", "vda")));
+        }
         // A domain Nova did not create is exported with empty OpenStack labels.
         var plainThreshold = Assert.Single(e.WithLabel("instance_uuid", plain.Uuid), s => s.Name == "oie_disk_r_alert_threshold");
         Assert.Equal("", plainThreshold.Label("project_uuid"));
         Assert.Equal(plain.Name, plainThreshold.Label("domain"));
         Assert.Equal(stack.Guest.Name, e.WithLabel("instance_uuid", guest).First().Label("domain"));
-        // The healthy guest, the non-Nova domain; the two bad ones are not instances this cycle.
-        Assert.Equal(2, e.Value("oie_exporter_instances"));
+        Assert.Equal(4, e.Value("oie_exporter_instances"));
+        Assert.Contains("nova:vcpus 'many' is not a positive integer", exporter.Log(), StringComparison.Ordinal);
         output.WriteLine(stack.StartupTimes);
         output.WriteLine(exporter.Log());
     }

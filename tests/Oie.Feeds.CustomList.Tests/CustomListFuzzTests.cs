@@ -26,6 +26,6 @@ public class CustomListFuzzTests
                 lower.Append(IpKey.FromV6(address)).Append("  # note\n");
 
             Assert.Equal(Feed.Parse(lower.ToString()).Ranges(), Feed.Parse(lower.ToString().ToUpperInvariant()).Ranges());
-            Assert.Equal(addresses.Select(a => (a, a)), Feed.Parse(lower.ToString()).V6);
+            Assert.Equal(addresses.Distinct().Order().Select(a => (a, a)), Feed.Parse(lower.ToString()).V6);
         }, seed: ParserFuzz.Seed, iter: 5_000, threads: 1);
 }

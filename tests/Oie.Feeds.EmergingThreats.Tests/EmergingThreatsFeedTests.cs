@@ -52,4 +52,31 @@ public class EmergingThreatsFeedTests
         Assert.Equal(0, entries.Count);
         Assert.Equal(0, entries.Invalid);
     }
+
+    [Fact]
+    public void A_50_MB_body_of_one_address_holds_one_entry_not_one_per_line()
+    {
+        var line = "198.51.100.66\n"u8.ToArray();
+        var body = new byte[50 * 1024 * 1024 / line.Length * line.Length];
+        for (var at = 0; at < body.Length; at += line.Length)
+            line.CopyTo(body, at);
+        var lines = body.Length / line.Length;
+
+        FeedEntriesBuilder? entries = null;
+        var allocated = Oie.Testing.AllocationMeter.LeastOfThree(
+            () => () =>
+            {
+                entries = new FeedEntriesBuilder();
+                Feed.Parse(body, Feed.Descriptor.Sources[0], entries);
+                return entries.Listed;
+            },
+            listed => Assert.Equal(lines, listed));
+
+        Assert.Equal(1, entries!.Count);
+        Assert.Equal(["198.51.100.66"], entries.Ranges());
+        // Duplicates are dropped as they pile up: the builder never holds more than its first batch (4096 entries), where
+        // keeping every line held 3.7 M of them (tens of MB) for this body.
+        Assert.InRange(entries.Held, 1, 4096);
+        Assert.True(allocated < 256 * 1024, $"parsing allocated {allocated:N0} bytes for {lines:N0} lines of one address");
+    }
 }

@@ -28,6 +28,7 @@ public class EmergingThreatsFuzzTests
             var entries = Feed.Parse(body.ToString());
 
             Assert.Equal(0, entries.Invalid);
-            Assert.Equal(addresses.Select(a => (a, a)), entries.V4);
+            Assert.Equal(addresses.Distinct().Order().Select(a => (a, a)), entries.V4);
+            Assert.Equal(addresses.Length, entries.Listed);
         }, seed: ParserFuzz.Seed, iter: 5_000, threads: 1);
 }

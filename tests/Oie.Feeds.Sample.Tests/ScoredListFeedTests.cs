@@ -11,7 +11,7 @@ public class ScoredListFeedTests
     {
         var entries = FeedHarness.Create<ScoredListFeed>().Parse(FeedHarness.Fixture("scored-list.csv"));
 
-        Assert.Equal(["203.0.113.7", "198.51.100.0-198.51.100.255", "192.0.2.44"], entries.Ranges());
+        Assert.Equal(["192.0.2.44", "198.51.100.0-198.51.100.255", "203.0.113.7"], entries.Ranges());
         Assert.Equal(4, entries.Invalid); // not-an-address, no score, "high", 101
     }
 
@@ -20,7 +20,7 @@ public class ScoredListFeedTests
     {
         var entries = FeedHarness.Create<ScoredListFeed>("-scoredlist.min-score=0").Parse(FeedHarness.Fixture("scored-list.csv"));
 
-        Assert.Equal(["203.0.113.7", "198.51.100.0-198.51.100.255", "192.0.2.44", "10.9.8.7", "2001:db8::bad"], entries.Ranges());
+        Assert.Equal(["10.9.8.7", "192.0.2.44", "198.51.100.0-198.51.100.255", "203.0.113.7", "2001:db8::bad"], entries.Ranges());
     }
 
     [Fact]

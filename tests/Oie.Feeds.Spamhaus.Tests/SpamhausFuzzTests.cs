@@ -41,9 +41,9 @@ public class SpamhausFuzzTests
             var entries = Feed.Parse(body.ToString());
 
             Assert.Equal(0, entries.Invalid);
-            Assert.Equal(cidrs.Where(c => c.Network.IsV4).Select(c => Reference(c.Network.Value, c.Length, 32)),
+            Assert.Equal(cidrs.Where(c => c.Network.IsV4).Select(c => Reference(c.Network.Value, c.Length, 32)).Distinct().Order(),
                 entries.V4.Select(r => ((UInt128)r.First, (UInt128)r.Last)));
-            Assert.Equal(cidrs.Where(c => c.Network.IsV6).Select(c => Reference(c.Network.Value, c.Length, 128)),
+            Assert.Equal(cidrs.Where(c => c.Network.IsV6).Select(c => Reference(c.Network.Value, c.Length, 128)).Distinct().Order(),
                 entries.V6.Select(r => (r.First, r.Last)));
         }, seed: ParserFuzz.Seed, iter: 5_000, threads: 1);
 

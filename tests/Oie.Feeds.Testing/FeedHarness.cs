@@ -48,7 +48,7 @@ public static class FeedHarness
     public static byte[] Fixture(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 
     /// <summary>Every range as text, <c>1.2.3.4</c> for a single address and <c>1.10.16.0-1.10.31.255</c> for a range,
-    /// IPv4 first, each family in the order added.</summary>
+    /// IPv4 first, each family sorted and without duplicates (as the builder keeps them).</summary>
     public static IReadOnlyList<string> Ranges(this FeedEntriesBuilder entries) =>
     [
         .. entries.V4.Select(r => Range(IpKey.FromV4(r.First), IpKey.FromV4(r.Last))),

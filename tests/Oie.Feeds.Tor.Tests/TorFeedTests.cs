@@ -15,8 +15,8 @@ public class TorFeedTests
 
         Assert.Equal(
         [
-            "185.220.101.1", "185.220.101.33", "204.8.96.92", "192.42.116.16", "192.42.116.17", "45.141.215.169", "45.141.215.169",
-            "2a0b:f4c2:2::1", "2001:67c:e60:c0c:192:42:116:16", "2001:67c:e60:c0c:192:42:116:17",
+            "45.141.215.169", "185.220.101.1", "185.220.101.33", "192.42.116.16", "192.42.116.17", "204.8.96.92",
+            "2001:67c:e60:c0c:192:42:116:16", "2001:67c:e60:c0c:192:42:116:17", "2a0b:f4c2:2::1",
         ], entries.Ranges());
         Assert.Equal(0, entries.Invalid);
     }
@@ -124,6 +124,22 @@ public class TorFeedTests
 
         Assert.Equal(0, entries.Count);
         Assert.Equal(0, entries.Invalid);
+    }
+
+    [Fact]
+    public void Relays_sharing_an_address_count_it_once()
+    {
+        // Two relays on one host: six addresses in the document, two distinct.
+        var entries = Feed.Parse("""
+            {"relays":[
+              {"or_addresses":["1.2.3.4:9001","[2001:db8::1]:9001"],"exit_addresses":["1.2.3.4"]},
+              {"or_addresses":["1.2.3.4:443","[2001:DB8::1]:443"],"exit_addresses":["1.2.3.4"]}
+            ]}
+            """);
+
+        Assert.Equal(["1.2.3.4", "2001:db8::1"], entries.Ranges());
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(6, entries.Listed);
     }
 
     private static string Document(string addresses) => $$"""{"relays":[{"or_addresses":[{{addresses}}]}]}""";

@@ -40,7 +40,7 @@ public class TorFuzzTests
 
             Assert.Equal(0, entries.Invalid);
             Assert.Equal(
-                relays.SelectMany(r => r.Item1).OrderBy(a => a).Select(a => a.ToString()),
+                relays.SelectMany(r => r.Item1).Distinct().OrderBy(a => a).Select(a => a.ToString()),
                 entries.Ranges().Select(r => IpKey.Parse(r)).OrderBy(a => a).Select(a => a.ToString()));
         }, seed: ParserFuzz.Seed, iter: 5_000, threads: 1);
 }

@@ -122,14 +122,48 @@ public class DomainXmlParserTests
     }
 
     [Theory]
-    [InlineData("<nova:flavor><nova:vcpus>two</nova:vcpus></nova:flavor>")]
-    [InlineData("<nova:ports><nova:port><nova:ip address='10.0.0.999' ipVersion='4'/></nova:port></nova:ports>")]
-    [InlineData("<nova:ports><nova:port><nova:ip address='10.0.0.9' ipVersion='6'/></nova:port></nova:ports>")]
-    public void Unparsable_metadata_throws(string inner)
+    [InlineData("0")]
+    [InlineData("-4")]
+    [InlineData("two")]
+    [InlineData("99999999999")]
+    [InlineData("")]
+    public void Bad_nova_vcpus_is_left_out_and_the_rest_of_the_metadata_kept(string vcpus)
     {
-        var metadata = $"<metadata><nova:instance xmlns:nova='{Nova}'>{inner}</nova:instance></metadata>";
+        var metadata = NovaMetadata.Replace("<nova:vcpus>4</nova:vcpus>", $"<nova:vcpus>{vcpus}</nova:vcpus>", StringComparison.Ordinal);
 
-        Assert.Throws<DomainXmlException>(() => DomainXmlParser.Parse(Domain(metadata: metadata)));
+        var parsed = DomainXmlParser.ParseDomain(Domain(metadata: metadata, devices: "<interface type='bridge'><target dev='tap1'/></interface>"));
+
+        Assert.Null(parsed.Facts.FlavorVcpus);
+        Assert.Equal(2, parsed.Facts.DomainVcpus);
+        Assert.Equal("6f70656e-7374-6163-6b20-70726f6a6563", parsed.Facts.ProjectUuid);
+        Assert.Equal(3, parsed.Facts.FixedIps.Length);
+        Assert.Equal(["tap1"], parsed.Facts.Interfaces.ToArray());
+        Assert.Contains("nova:vcpus", Assert.Single(parsed.Ignored), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<nova:ip address='10.0.0.999' ipVersion='4'/>")]
+    [InlineData("<nova:ip address='10.0.0.9' ipVersion='6'/>")]
+    public void Bad_fixed_ip_is_left_out_and_the_other_ips_kept(string bad)
+    {
+        var metadata = $"<metadata><nova:instance xmlns:nova='{Nova}'><nova:flavor><nova:vcpus>4</nova:vcpus></nova:flavor>" +
+                       $"<nova:ports><nova:port uuid='p1'>{bad}<nova:ip address='10.0.0.5' ipVersion='4'/></nova:port></nova:ports>" +
+                       "</nova:instance></metadata>";
+
+        var parsed = DomainXmlParser.ParseDomain(Domain(metadata: metadata));
+
+        Assert.Equal([new FixedIp("10.0.0.5", 4, "p1")], parsed.Facts.FixedIps.ToArray());
+        Assert.Equal(4, parsed.Facts.FlavorVcpus);
+        Assert.Contains("not attributed", Assert.Single(parsed.Ignored), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_domain_vcpu_gives_zero_so_the_live_count_is_used()
+    {
+        var parsed = DomainXmlParser.ParseDomain(Domain(vcpu: "<vcpu>lots</vcpu>"));
+
+        Assert.Equal(0, parsed.Facts.DomainVcpus);
+        Assert.Contains("<vcpu>", Assert.Single(parsed.Ignored), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -170,17 +170,21 @@ public class LibvirtInstanceSourceTests
     }
 
     [Fact]
-    public void Domain_with_unparsable_metadata_is_skipped_and_counted_alone()
+    public void Domain_with_unparsable_flavor_vcpus_is_kept_without_it()
     {
         using var source = Fixtures.Source(Fixtures.Path("broken-node.xml"), new FakeTimeProvider());
 
         var result = source.Read();
 
         Assert.True(result.Available);
-        Assert.Equal(1, result.DomainErrors);
-        var only = Assert.Single(result.Instances);
-        Assert.Equal("instance-00000001", only.Facts.Domain);
-        Assert.NotNull(only.Stats.CpuTimeNs);
+        Assert.Equal(0, result.DomainErrors);
+        var byName = ByName(result);
+        Assert.Equal(["instance-00000001", "instance-00000002"], byName.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, byName["instance-00000001"].Facts.FlavorVcpus);
+        var broken = byName["instance-00000002"];
+        Assert.Null(broken.Facts.FlavorVcpus);
+        Assert.Equal(2, broken.Stats.Vcpus);
+        Assert.NotNull(broken.Stats.CpuTimeNs);
     }
 
     [Fact]
@@ -240,6 +244,45 @@ public class LibvirtInstanceSourceTests
     }
 
     [Fact]
+    public void Bad_nova_vcpus_keeps_the_instance_with_libvirts_vcpu_count()
+    {
+        // instance-00000001..4 get a bad flavor vCPU count each, and 3 vCPUs in the domain definition (the flavor says 2),
+        // so the count the instance ends up with can only come from libvirt.
+        string[] bad = ["0", "-4", "two", "99999999999"];
+        var node = File.ReadAllText(Fixtures.Node);
+        for (var i = 0; i < bad.Length; i++)
+            node = ReplaceInDomain(ReplaceInDomain(node, $"instance-0000000{i + 1}", "<nova:vcpus>2</nova:vcpus>", $"<nova:vcpus>{bad[i]}</nova:vcpus>"),
+                $"instance-0000000{i + 1}", "<vcpu placement='static'>2</vcpu>", "<vcpu placement='static'>3</vcpu>");
+        using var dir = new Fixtures.TempDir();
+        File.WriteAllText(dir.File("node.xml"), node);
+        var log = new LogLines();
+        using var source = new LibvirtInstanceSource(Fixtures.Uri(dir.File("node.xml")), log, new FakeTimeProvider());
+
+        var result = source.Read();
+
+        Assert.True(result.Available, result.Error);
+        Assert.Equal(0, result.DomainErrors);
+        Assert.Equal(7, result.Instances.Count);
+        var byName = ByName(result);
+        for (var i = 0; i < bad.Length; i++)
+        {
+            var instance = byName[$"instance-0000000{i + 1}"];
+            Assert.Null(instance.Facts.FlavorVcpus);
+            Assert.Equal(3, instance.Facts.DomainVcpus);
+            Assert.Equal(3, instance.Stats.Vcpus);
+            Assert.NotNull(instance.Stats.CpuTimeNs);
+            Assert.Equal(["vda", "vdb"], instance.Facts.Disks.Select(d => d.Target));
+            Assert.All(instance.Stats.Disks, d => Assert.NotNull(d));
+            Assert.Single(instance.Facts.Interfaces);
+            Assert.All(instance.Stats.Interfaces, n => Assert.NotNull(n));
+            Assert.Equal(2, instance.Facts.FixedIps.Length);
+            Assert.Equal(i % 2 == 0 ? Project0 : Project1, instance.Facts.ProjectUuid);
+            Assert.Contains(log.Lines, l => l.Contains($"instance-0000000{i + 1}", StringComparison.Ordinal) &&
+                                            l.Contains($"nova:vcpus '{bad[i]}'", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Read_after_dispose_of_the_connection_reopens_lazily()
     {
         using var source = Fixtures.Source(Fixtures.Node, new FakeTimeProvider());
@@ -264,6 +307,31 @@ public class LibvirtInstanceSourceTests
         Assert.Equal(6, result.Instances.Count(i => i.Facts.ProjectUuid.Length > 0 && i.Facts.Domain.StartsWith("instance-0", StringComparison.Ordinal)));
         Assert.Contains(result.Instances, i => i.Facts.Domain == "plain-vm" && i.Facts.ProjectUuid == "");
         Assert.Contains(result.Instances, i => i.Stats.State == DomainRunState.Paused);
+    }
+
+    private static string ReplaceInDomain(string node, string name, string oldText, string newText)
+    {
+        var at = node.IndexOf($"<name>{name}</name>", StringComparison.Ordinal);
+        var start = node.LastIndexOf("<domain", at, StringComparison.Ordinal);
+        var end = node.IndexOf("</domain>", at, StringComparison.Ordinal);
+        var domain = node[start..end];
+        Assert.Contains(oldText, domain, StringComparison.Ordinal);
+        return node[..start] + domain.Replace(oldText, newText, StringComparison.Ordinal) + node[end..];
+    }
+
+    /// <summary>The formatted lines the source logged.</summary>
+    private sealed class LogLines : Microsoft.Extensions.Logging.ILogger<LibvirtInstanceSource>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyList<string> Lines => [.. _lines];
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter) => _lines.Enqueue(formatter(state, exception));
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
     }
 
     private static string RemoveDomain(string node, string name)

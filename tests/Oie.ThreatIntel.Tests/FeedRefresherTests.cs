@@ -118,6 +118,85 @@ public sealed class FeedRefresherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_are_counted_distinct_and_a_body_of_one_address_repeated_never_replaces_the_list()
+    {
+        using var cache = new TempDir();
+        // 202 addresses, each listed twice: 202 entries in force, not 404.
+        var good = LineFeed.Addresses(202) + LineFeed.Addresses(202);
+        _server.Route("list", FeedServer.Body(good));
+        await using var harness = new RefresherHarness(Feed(Hour, "list"), cache.Path);
+        Assert.Equal(SourceOutcome.Accepted, harness.Outcome(await harness.StartAsync()));
+        Assert.Equal(202, await harness.MetricAsync("oie_exporter_feed_entries"));
+        Assert.Equal(202, harness.Refresher.Status.Entries);
+        var cachedBody = Assert.Single(Directory.GetFiles(cache.Path, "*.body"));
+        Assert.Equal(good, await File.ReadAllTextAsync(cachedBody));
+
+        _server.Route("list", FeedServer.Body(string.Concat(Enumerable.Repeat("198.51.100.66\n", 300))));
+        var pass = await harness.NextAfterAsync(new RefreshPass([], Hour));
+
+        Assert.Equal(SourceOutcome.Rejected, harness.Outcome(pass));
+        Assert.Contains("shrank from 202 to 1 entries", pass.Attempts[0].Reason);
+        Assert.True(harness.Lists("10.0.0.150"));
+        Assert.False(harness.Lists("198.51.100.66"));
+        Assert.Equal(202, await harness.MetricAsync("oie_exporter_feed_entries"));
+        Assert.Equal(good, await File.ReadAllTextAsync(cachedBody));
+        Assert.Contains(harness.Log.At(LogLevel.Warning),
+            l => l.Contains("shrank from 202 to 1 entries", StringComparison.Ordinal) && l.Contains("keeping the 202 entries in force", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_body_of_duplicates_is_rejected_even_where_a_shrink_would_be_allowed()
+    {
+        using var cache = new TempDir();
+        _server.Route("list", FeedServer.Body(LineFeed.Addresses(20)));
+        await using var harness = new RefresherHarness(Feed(Hour, "list"), cache.Path);
+        await harness.StartAsync();
+        var cachedBody = Assert.Single(Directory.GetFiles(cache.Path, "*.body"));
+
+        // 300 lines, 3 distinct entries (and spellings that are one entry: 10.9.9.9 and 10.9.9.9/32).
+        var duplicates = string.Concat(Enumerable.Repeat("10.9.9.9\n10.9.9.9/32\n10.9.9.10\n203.0.113.0/24\n", 75));
+        _server.Route("list", FeedServer.Body(duplicates));
+        var pass = await harness.NextAfterAsync(new RefreshPass([], Hour));
+
+        Assert.Equal(SourceOutcome.Rejected, harness.Outcome(pass));
+        Assert.Equal("mostly duplicates: 300 entries listed, 3 distinct (same body seen 1 of 3 times)", pass.Attempts[0].Reason);
+        Assert.True(harness.Lists("10.0.0.20"));
+        Assert.False(harness.Lists("10.9.9.9"));
+        Assert.Equal(20, await harness.MetricAsync("oie_exporter_feed_entries"));
+        Assert.Equal(LineFeed.Addresses(20), await File.ReadAllTextAsync(cachedBody));
+        Assert.Contains(harness.Log.At(LogLevel.Warning), l => l.Contains("mostly duplicates: 300 entries listed, 3 distinct", StringComparison.Ordinal));
+
+        // Like a shrink, the same body served three times in a row is taken as what the feed now is.
+        pass = await harness.NextAfterAsync(pass);
+        Assert.Equal(SourceOutcome.Rejected, harness.Outcome(pass));
+        pass = await harness.NextAfterAsync(pass);
+        Assert.Equal(SourceOutcome.Accepted, harness.Outcome(pass));
+        Assert.Equal(3, await harness.MetricAsync("oie_exporter_feed_entries"));
+    }
+
+    [Fact]
+    public async Task A_list_with_a_few_repeats_is_accepted()
+    {
+        // Half duplicates, as a Tor document whose exits' OR and exit addresses are the same.
+        _server.Route("list", FeedServer.Body(LineFeed.Addresses(150) + LineFeed.Addresses(150)));
+        await using var harness = new RefresherHarness(Feed(Hour, "list"));
+        Assert.Equal(SourceOutcome.Accepted, harness.Outcome(await harness.StartAsync()));
+        Assert.Equal(150, await harness.MetricAsync("oie_exporter_feed_entries"));
+    }
+
+    [Fact]
+    public async Task An_entry_two_sources_list_is_counted_once()
+    {
+        _server.Route("a", FeedServer.Body("10.0.0.1\n2001:db8::1\n192.0.2.0/24\n"));
+        _server.Route("b", FeedServer.Body("10.0.0.1\n2001:DB8::1\n192.0.2.0/24\n10.0.0.2\n"));
+        await using var harness = new RefresherHarness(Feed(Hour, "a", "b"));
+        await harness.StartAsync();
+
+        Assert.Equal(4, await harness.MetricAsync("oie_exporter_feed_entries"));
+        Assert.Equal(4, harness.Refresher.Status.Entries);
+    }
+
+    [Fact]
     public async Task A_small_list_may_shrink_freely()
     {
         _server.Route("list", FeedServer.Body(LineFeed.Addresses(99)));
