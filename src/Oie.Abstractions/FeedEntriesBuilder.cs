@@ -82,6 +82,18 @@ public sealed class FeedEntriesBuilder
 
     public void CountInvalid() => Invalid++;
 
+    /// <summary>Why the body as a whole is not in the feed's format (a truncated document, an HTML page), in words an
+    /// operator can act on; null when it is. The first reason given stands.</summary>
+    public string? Rejection { get; private set; }
+
+    /// <summary>The body as a whole is not in the feed's format: counted invalid, and <paramref name="reason"/> is
+    /// what the refresh failure says instead of a bare count of invalid lines.</summary>
+    public void Reject(string reason)
+    {
+        Rejection ??= reason;
+        CountInvalid();
+    }
+
     private void AddV4Range(uint first, uint last)
     {
         Listed++;

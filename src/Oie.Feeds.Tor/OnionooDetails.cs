@@ -13,9 +13,9 @@ internal static class OnionooDetails
     public static void Parse(ReadOnlySpan<byte> body, FeedEntriesBuilder entries)
     {
         body = FeedText.SkipByteOrderMark(body);
-        if (!IsCompleteDocument(body))
+        if (DocumentProblem(body) is { } problem)
         {
-            entries.CountInvalid();
+            entries.Reject(problem);
             return;
         }
 
@@ -41,23 +41,34 @@ internal static class OnionooDetails
         }
 
         if (!sawRelays)
-            entries.CountInvalid(); // valid JSON, but not an Onionoo details document
+            entries.Reject("JSON without a \"relays\" array: not an Onionoo details document (check -tor.url)");
     }
 
-    private static bool IsCompleteDocument(ReadOnlySpan<byte> body)
+    /// <summary>Why the body is not one complete JSON document, in an operator's words; null when it is.</summary>
+    private static string? DocumentProblem(ReadOnlySpan<byte> body)
     {
-        var reader = new Utf8JsonReader(body);
+        var text = body.Trim(" \t\r\n"u8);
+        if (text.IsEmpty)
+            return "empty document";
+        if (text[0] == (byte)'<')
+            return "an HTML or XML page, not an Onionoo details document (an error, login or captive-portal page served instead?)";
+        // Not the final block: at the end of the data the reader stops inside an unfinished document instead of failing,
+        // which tells a truncated download from a malformed one.
+        var reader = new Utf8JsonReader(text, isFinalBlock: false, state: default);
         try
         {
             while (reader.Read())
             {
             }
-            return true;
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return false;
+            return $"not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
         }
+        var complete = reader.BytesConsumed == text.Length && reader.CurrentDepth == 0 && reader.TokenType is
+            JsonTokenType.EndObject or JsonTokenType.EndArray or JsonTokenType.String or JsonTokenType.True or
+            JsonTokenType.False or JsonTokenType.Null;
+        return complete ? null : $"the JSON document ends after {body.Length} bytes, before it is complete (a truncated download?)";
     }
 
     private static void ReadRelays(ref Utf8JsonReader reader, FeedEntriesBuilder entries)

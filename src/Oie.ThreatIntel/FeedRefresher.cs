@@ -202,7 +202,7 @@ public sealed partial class FeedRefresher : BackgroundService
         if (source.IsFile)
             return (FeedRanges.From(entries), null);
         if (count == 0)
-            return (null, $"no entries ({entries.Invalid} invalid lines)");
+            return (null, entries.Rejection is { } why ? $"unusable body: {why}" : $"no entries ({entries.Invalid} invalid lines)");
         if (entries.Invalid > entries.Listed)
             return (null, $"mostly invalid: {entries.Invalid} invalid lines, {entries.Listed} valid");
         if (guard && Suspicion(source, entries) is { } suspicion)

@@ -395,6 +395,37 @@ public sealed class FeedRefresherTests : IAsyncLifetime
              SourceOutcome.NotModified, SourceOutcome.Accepted], outcomes);
     }
 
+    /// <summary>A Tor document cut short or replaced by an HTML page says what was wrong with it, not "no entries
+    /// (1 invalid lines)".</summary>
+    [Theory]
+    [InlineData("truncated", "unusable body: the JSON document ends after")]
+    [InlineData("html", "unusable body: an HTML or XML page, not an Onionoo details document")]
+    [InlineData("other-json", "unusable body: JSON without a \"relays\" array")]
+    [InlineData("broken-json", "unusable body: not valid JSON (line 1, byte 13)")]
+    public async Task A_tor_document_that_is_not_one_is_rejected_saying_why(string bad, string reason)
+    {
+        var document = File.ReadAllText(Path.Combine(PublishedExporter.RepositoryRoot, "samples", "feeds", "onionoo-details.json"));
+        _server.Route("details", FeedServer.Body(document, contentType: "application/json"));
+        var tor = new Oie.Feeds.Tor.TorFeed(new FeedDescriptor("tor", "oie_tor_contact", "tor", [_server.Url("details")], Hour));
+        await using var harness = new RefresherHarness(tor);
+        Assert.Equal(SourceOutcome.Accepted, harness.Outcome(await harness.StartAsync()));
+
+        _server.Route("details", FeedServer.Body(bad switch
+        {
+            "truncated" => document[..(document.Length / 2)],
+            "html" => "<!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>\n",
+            "other-json" => "{\"version\":\"8.0\",\"bridges\":[]}",
+            _ => "{\"relays\": [}",
+        }, contentType: bad == "html" ? "text/html" : "application/json"));
+        var pass = await harness.NextAfterAsync(new RefreshPass([], Hour));
+
+        Assert.Equal(SourceOutcome.Rejected, harness.Outcome(pass));
+        Assert.StartsWith(reason, pass.Attempts[0].Reason, StringComparison.Ordinal);
+        if (bad == "truncated")
+            Assert.EndsWith("before it is complete (a truncated download?)", pass.Attempts[0].Reason, StringComparison.Ordinal);
+        Assert.Contains(harness.Log.At(LogLevel.Warning), l => l.Contains(reason, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_parser_that_throws_is_a_rejected_refresh_not_a_dead_refresher()
     {
