@@ -5,7 +5,7 @@ using Oie.Benchmarks;
 using Oie.Conntrack;
 
 // generate [FILE] [LINES]: write the capture (generate-zones: with the zones of two tenants sharing every address).
-// shapes [DIR] [LINES] [REPS] [SHAPE...]: every capture shape against grep (ShapeBench). quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
+// shapes [DIR] [LINES] [REPS] [SHAPE...]: every capture shape against grep (ShapeBench); tool FILE [REPS]: the tool source over 4 KiB writes. quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
 // dumps of a real table (as root). Anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
@@ -17,6 +17,8 @@ switch (args.FirstOrDefault())
         return 0;
     case "shapes":
         return ShapeBench.Run(args[1..]);
+    case "tool":
+        return ShapeBench.RunTool(args[1..]);
     case "quick":
         // A Stopwatch cross-check of the BenchmarkDotNet numbers: min and median of 15 cycles after 5 warm-up cycles.
         var bench = new ConntrackBenchmarks();

@@ -66,6 +66,51 @@ public static class ShapeBench
         return 0;
     }
 
+    /// <summary>
+    /// <c>tool FILE [REPS]</c>: the exporter's tool source (<c>-conntrack.command</c>) over a stand-in that writes FILE
+    /// for <c>-f ipv4</c> in 4 KiB writes (<c>dd bs=4096</c>, as the real tool's stdio does into a pipe) and nothing for
+    /// ipv6. Prints the minimum wall time, this process's CPU time (the tool's own is not in it) and bytes allocated.
+    /// </summary>
+    public static int RunTool(string[] args)
+    {
+        string path = args.Length > 0 ? args[0] : ConntrackBenchmarks.CapturePath;
+        int reps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        string tool = Path.Combine(Path.GetTempPath(), $"oie-bench-tool-{Environment.ProcessId}.sh");
+        File.WriteAllText(tool, $"#!/bin/sh\ncase \"$*\" in *\"-f ipv4\"*) exec dd if='{path}' bs=4096 status=none ;; esac\n");
+        try
+        {
+            var source = new ToolConntrackSource(["/bin/sh", tool], TimeSpan.FromMinutes(1));
+            var index = FixedIpIndex.Build(CaptureGenerator.Instances());
+            long Cycle()
+            {
+                var listings = source.Read(new FlowAttribution(index), CancellationToken.None);
+                return listings[0].Error is { } error ? throw new InvalidOperationException(error) : listings[0].Result.Flows;
+            }
+
+            long flows = Cycle();
+            var (wall, cpu, allocated) = (double.MaxValue, double.MaxValue, long.MaxValue);
+            using var self = Process.GetCurrentProcess();
+            for (int i = 0; i < reps; i++)
+            {
+                self.Refresh();
+                TimeSpan cpuBefore = self.TotalProcessorTime;
+                long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
+                wall = Math.Min(wall, Time(Cycle));
+                allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - bytesBefore);
+                self.Refresh();
+                cpu = Math.Min(cpu, (self.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"tool source over {flows:N0} lines in 4 KiB writes, min of {reps}: wall {wall:F0} ms, our CPU {cpu:F0} ms, allocated {allocated:N0} B ({allocated / (double)flows:F3} B/line)"));
+            return 0;
+        }
+        finally
+        {
+            File.Delete(tool);
+        }
+    }
+
     private static long Allocated(Func<long> run)
     {
         long before = GC.GetTotalAllocatedBytes(precise: true);

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Oie.Net;
 
 namespace Oie.Conntrack;
@@ -71,8 +74,7 @@ public static class ConntrackLineParser
             !text[..afterHeader].Contains((byte)'\n'))
         {
             int at = FindSourceInHeader(text, afterHeader);
-            if (at >= 0 && TryReadTupleFast(text, at, out IpKey source, out IpKey destination, out int afterTuple) &&
-                source.Family == expected && destination.Family == expected)
+            if (at >= 0 && TryReadTupleFast(text, at, expected, out IpKey source, out IpKey destination, out int afterTuple))
             {
                 int end = FindLineEnd(text, afterTuple, out bool zoneField);
                 if (end < 0)
@@ -116,7 +118,7 @@ public static class ConntrackLineParser
         zoneField = false;
         while (true)
         {
-            int hit = text[from..].IndexOfAny((byte)'\n', (byte)'z');
+            int hit = IndexOfNewlineOrZ(text[from..]);
             if (hit < 0)
             {
                 return -1;
@@ -133,16 +135,59 @@ public static class ConntrackLineParser
         }
     }
 
+    /// <summary>
+    /// <c>IndexOfAny('\n', 'z')</c>, 32 bytes a step where the CPU has AVX2. The native build targets x86-64-v2, so
+    /// the library's own scans use 16-byte vectors there; an <c>Avx2.IsSupported</c> test is decided when the program
+    /// starts. Past the last whole vector the final load overlaps bytes already seen (none of them matched).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int IndexOfNewlineOrZ(ReadOnlySpan<byte> text)
+    {
+        if (!Avx2.IsSupported || text.Length < 32)
+        {
+            return text.IndexOfAny((byte)'\n', (byte)'z');
+        }
+
+        fixed (byte* start = text)
+        {
+            Vector256<byte> newline = Vector256.Create((byte)'\n');
+            Vector256<byte> z = Vector256.Create((byte)'z');
+            int last = text.Length - 32;
+            int i = 0;
+            while (true)
+            {
+                if (i > last)
+                {
+                    i = last;
+                }
+
+                Vector256<byte> bytes = Avx.LoadVector256(start + i);
+                int mask = Avx2.MoveMask(Avx2.Or(Avx2.CompareEqual(bytes, newline), Avx2.CompareEqual(bytes, z)));
+                if (mask != 0)
+                {
+                    return i + BitOperations.TrailingZeroCount(mask);
+                }
+
+                if (i == last)
+                {
+                    return -1;
+                }
+
+                i += 32;
+            }
+        }
+    }
+
     /// <summary>The fast path's <c>src=A dst=B</c> at <paramref name="at"/> (the space before src=): false when anything
     /// is off, for <see cref="Parse"/> to decide.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryReadTupleFast(ReadOnlySpan<byte> text, int at, out IpKey source, out IpKey destination, out int afterTuple)
+    private static bool TryReadTupleFast(ReadOnlySpan<byte> text, int at, IpFamily family, out IpKey source, out IpKey destination, out int afterTuple)
     {
         destination = default;
         afterTuple = 0;
         int start = at + 5;
         int length = text[start..].IndexOfAny((byte)' ', (byte)'\n');
-        if (length < 0 || !IpKey.TryParse(text.Slice(start, length), out source))
+        if (length < 0 || !IpKey.TryParse(text.Slice(start, length), family, out source))
         {
             source = default;
             return false;
@@ -161,7 +206,7 @@ public static class ConntrackLineParser
 
         start = pos + 4;
         length = text[start..].IndexOfAny((byte)' ', (byte)'\n');
-        if (length < 0 || !IpKey.TryParse(text.Slice(start, length), out destination))
+        if (length < 0 || !IpKey.TryParse(text.Slice(start, length), family, out destination))
         {
             return false;
         }
