@@ -1,7 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Oie.Net;
 
 namespace Oie.Conntrack;
@@ -118,7 +115,7 @@ public static class ConntrackLineParser
         zoneField = false;
         while (true)
         {
-            int hit = IndexOfNewlineOrZ(text[from..]);
+            int hit = text[from..].IndexOfAny((byte)'\n', (byte)'z');
             if (hit < 0)
             {
                 return -1;
@@ -132,49 +129,6 @@ public static class ConntrackLineParser
 
             zoneField |= text[(from + 1)..].StartsWith("one"u8);
             from++;
-        }
-    }
-
-    /// <summary>
-    /// <c>IndexOfAny('\n', 'z')</c>, 32 bytes a step where the CPU has AVX2. The native build targets x86-64-v2, so
-    /// the library's own scans use 16-byte vectors there; an <c>Avx2.IsSupported</c> test is decided when the program
-    /// starts. Past the last whole vector the final load overlaps bytes already seen (none of them matched).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int IndexOfNewlineOrZ(ReadOnlySpan<byte> text)
-    {
-        if (!Avx2.IsSupported || text.Length < 32)
-        {
-            return text.IndexOfAny((byte)'\n', (byte)'z');
-        }
-
-        fixed (byte* start = text)
-        {
-            Vector256<byte> newline = Vector256.Create((byte)'\n');
-            Vector256<byte> z = Vector256.Create((byte)'z');
-            int last = text.Length - 32;
-            int i = 0;
-            while (true)
-            {
-                if (i > last)
-                {
-                    i = last;
-                }
-
-                Vector256<byte> bytes = Avx.LoadVector256(start + i);
-                int mask = Avx2.MoveMask(Avx2.Or(Avx2.CompareEqual(bytes, newline), Avx2.CompareEqual(bytes, z)));
-                if (mask != 0)
-                {
-                    return i + BitOperations.TrailingZeroCount(mask);
-                }
-
-                if (i == last)
-                {
-                    return -1;
-                }
-
-                i += 32;
-            }
         }
     }
 
