@@ -5,8 +5,9 @@ using Oie.Benchmarks;
 using Oie.Conntrack;
 
 // generate [FILE] [LINES]: write the capture (generate-zones: with the zones of two tenants sharing every address).
-// shapes [DIR] [LINES] [REPS] [SHAPE...]: every capture shape against grep (ShapeBench); tool FILE [REPS]: the tool source over 4 KiB writes. quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
-// dumps of a real table (as root). Anything else goes to BenchmarkDotNet.
+// shapes [DIR] [LINES] [REPS] [SHAPE...]: every capture shape against grep (ShapeBench); tool FILE [REPS]: the tool
+// source over 4 KiB writes. quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink dumps of a real
+// table (as root). Anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "generate" or "generate-zones":
