@@ -4,8 +4,10 @@ using BenchmarkDotNet.Running;
 using Oie.Benchmarks;
 using Oie.Conntrack;
 
-// generate [FILE] [LINES]: write the capture (generate-zones: with the zones of two tenants sharing every address). quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink
-// dumps of a real table (as root). Anything else goes to BenchmarkDotNet.
+// generate [FILE] [LINES]: write the capture (generate-zones: with the zones of two tenants sharing every address).
+// shapes [DIR] [LINES] [REPS] [SHAPE...]: every capture shape against grep (ShapeBench); tool FILE [REPS]: the tool
+// source over 4 KiB writes. quick: time 5 cycles with a Stopwatch. dump [NETNS]: time live ctnetlink dumps of a real
+// table (as root). Anything else goes to BenchmarkDotNet.
 switch (args.FirstOrDefault())
 {
     case "generate" or "generate-zones":
@@ -14,6 +16,10 @@ switch (args.FirstOrDefault())
         CaptureGenerator.Write(path, lines, zones: args[0] == "generate-zones");
         Console.WriteLine($"wrote {lines:N0} lines to {path} ({new FileInfo(path).Length:N0} bytes)");
         return 0;
+    case "shapes":
+        return ShapeBench.Run(args[1..]);
+    case "tool":
+        return ShapeBench.RunTool(args[1..]);
     case "quick":
         // A Stopwatch cross-check of the BenchmarkDotNet numbers: min and median of 15 cycles after 5 warm-up cycles.
         var bench = new ConntrackBenchmarks();

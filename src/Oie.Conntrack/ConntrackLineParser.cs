@@ -54,6 +54,161 @@ public static class ConntrackLineParser
         return ConntrackLineKind.Flow;
     }
 
+    /// <summary>
+    /// Parses the line at the start of <paramref name="text"/>, which may hold further lines, and returns the line's
+    /// length up to its <c>'\n'</c>, or -1 when <paramref name="text"/> has no <c>'\n'</c> (nothing is decided then).
+    /// Gives exactly what <see cref="Parse"/> gives for the line. The common line (<c>-o extended</c> / /proc header,
+    /// src= within three tokens) costs short scans up to the original tuple's dst= and then one vectorised pass for
+    /// <c>'\n'</c> and <c>'z'</c> together to the line's end: the reply tuple, flags, counters, mark=, secctx=, labels=
+    /// are never looked at. Every scan before that pass stops at <c>'\n'</c>; any other line, and any line with a zone
+    /// field, is handed to <see cref="Parse"/> / <see cref="TryReadZone"/> over the delimited line, so the fast path
+    /// only ever accepts what they accept.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ParseFirstLine(ReadOnlySpan<byte> text, out ConntrackLineKind kind, out ConntrackFlow flow)
+    {
+        if (TryReadFixedHeader(text, out byte protocol, out IpFamily expected, out int afterHeader) &&
+            !text[..afterHeader].Contains((byte)'\n'))
+        {
+            int at = FindSourceInHeader(text, afterHeader);
+            if (at >= 0 && TryReadTupleFast(text, at, expected, out IpKey source, out IpKey destination, out int afterTuple))
+            {
+                int end = FindLineEnd(text, afterTuple, out bool zoneField);
+                if (end < 0)
+                {
+                    kind = default;
+                    flow = default;
+                    return -1;
+                }
+
+                ushort zone = 0;
+                if (end > ConntrackTableReader.MaxLineLength || (zoneField && !TryReadZone(TrimEnd(text[afterTuple..end]), out zone)))
+                {
+                    kind = ConntrackLineKind.Malformed;
+                    flow = default;
+                    return end;
+                }
+
+                kind = ConntrackLineKind.Flow;
+                flow = new ConntrackFlow(source, destination, protocol, zone);
+                return end;
+            }
+        }
+
+        int newline = text.IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            kind = default;
+            flow = default;
+            return -1;
+        }
+
+        kind = Parse(text[..newline], out flow);
+        return newline;
+    }
+
+    /// <summary>Where the line's <c>'\n'</c> is, from <paramref name="from"/> on (-1: none), in one pass that also
+    /// notes a <c>zone</c> field (a <c>'z'</c> followed by "one"; no address, state, flag or counter has a 'z').</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindLineEnd(ReadOnlySpan<byte> text, int from, out bool zoneField)
+    {
+        zoneField = false;
+        while (true)
+        {
+            int hit = text[from..].IndexOfAny((byte)'\n', (byte)'z');
+            if (hit < 0)
+            {
+                return -1;
+            }
+
+            from += hit;
+            if (text[from] == (byte)'\n')
+            {
+                return from;
+            }
+
+            zoneField |= text[(from + 1)..].StartsWith("one"u8);
+            from++;
+        }
+    }
+
+    /// <summary>The fast path's <c>src=A dst=B</c> at <paramref name="at"/> (the space before src=): false when anything
+    /// is off, for <see cref="Parse"/> to decide.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadTupleFast(ReadOnlySpan<byte> text, int at, IpFamily family, out IpKey source, out IpKey destination, out int afterTuple)
+    {
+        destination = default;
+        afterTuple = 0;
+        int start = at + 5;
+        int length = text[start..].IndexOfAny((byte)' ', (byte)'\n');
+        if (length < 0 || !IpKey.TryParse(text.Slice(start, length), family, out source))
+        {
+            source = default;
+            return false;
+        }
+
+        int pos = start + length;
+        while (pos < text.Length && IsBlank(text[pos]))
+        {
+            pos++;
+        }
+
+        if (pos == start + length || !text[pos..].StartsWith("dst="u8))
+        {
+            return false;
+        }
+
+        start = pos + 4;
+        length = text[start..].IndexOfAny((byte)' ', (byte)'\n');
+        if (length < 0 || !IpKey.TryParse(text.Slice(start, length), family, out destination))
+        {
+            return false;
+        }
+
+        afterTuple = start + length;
+        return true;
+    }
+
+    /// <summary>The space before the original tuple's src= within the three tokens after the header (a timeout, a
+    /// state, gre's two more), or -1 for <see cref="Parse"/> to look further. Stops at the line's end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindSourceInHeader(ReadOnlySpan<byte> text, int i)
+    {
+        for (int token = 0; token < 4; token++)
+        {
+            ReadOnlySpan<byte> here = text[i..];
+            if (here.StartsWith(" src="u8))
+            {
+                return i;
+            }
+
+            if (here.Length < 2 || here[0] != (byte)' ' || here.StartsWith(" dst="u8))
+            {
+                return -1;
+            }
+
+            int next = here[1..].IndexOfAny((byte)' ', (byte)'\n');
+            if (next < 0 || here[1 + next] == (byte)'\n')
+            {
+                return -1;
+            }
+
+            i += next + 1;
+        }
+
+        return -1;
+    }
+
+    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> line)
+    {
+        while (line.Length > 0 && IsBlank(line[^1]))
+        {
+            line = line[..^1];
+        }
+
+        return line;
+    }
+
     /// <summary>The zone after the original tuple: false when a zone field is there but is not a number 0–65535.</summary>
     /// <remarks>One backwards scan for the rare byte 'z' (no address, state, flag or counter has one): zone= comes
     /// after the counters, flags, mark and secctx, just before use=, so a zoned line is found within a few bytes of

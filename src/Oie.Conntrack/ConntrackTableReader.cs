@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Oie.Conntrack;
 
@@ -49,20 +50,97 @@ public static class ConntrackTableReader
         where TSink : IFlowSink
     {
         var state = new ReadState();
-        while (!text.IsEmpty)
+        int used = ReadLines(text, ref sink, ref state);
+        if (used < text.Length)
+        {
+            state.OnLine(text[used..], ref sink);
+        }
+
+        return state.Result;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="input"/> to its end with blocking reads of up to <see cref="StreamBufferSize"/> bytes
+    /// into one pooled buffer, parsing the complete lines of each read in place (the unfinished last line moves to
+    /// the buffer's start). For a file; <paramref name="cancellationToken"/> is checked between reads.
+    /// </summary>
+    public static ConntrackReadResult Read<TSink>(Stream input, TSink sink, CancellationToken cancellationToken)
+        where TSink : IFlowSink
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var state = new ReadState();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(StreamBufferSize);
+        try
+        {
+            int filled = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int read = input.Read(buffer, filled, buffer.Length - filled);
+                if (read == 0)
+                {
+                    if (filled > 0 || state.Skipping)
+                    {
+                        state.OnLine(buffer.AsSpan(0, filled), ref sink);
+                    }
+
+                    return state.Result;
+                }
+
+                filled += read;
+                int used = ReadLines(buffer.AsSpan(0, filled), ref sink, ref state);
+                filled -= used;
+                if (filled > MaxLineLength)
+                {
+                    state.Skipping = true; // an unfinished line already too long: discard it up to its newline
+                    filled = 0;
+                }
+                else
+                {
+                    buffer.AsSpan(used, filled).CopyTo(buffer);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>How much <see cref="Read{TSink}(Stream, TSink, CancellationToken)"/> asks for per read: few system
+    /// calls, and a buffer that still fits the CPU's L2 cache.</summary>
+    public const int StreamBufferSize = 256 * 1024;
+
+    /// <summary>Parses every complete line of <paramref name="text"/>; returns the length of those lines with their
+    /// newlines (an unfinished line after them is left; while <see cref="ReadState.Skipping"/>, text without a newline
+    /// is all consumed).</summary>
+    private static int ReadLines<TSink>(ReadOnlySpan<byte> text, ref TSink sink, ref ReadState state)
+        where TSink : IFlowSink
+    {
+        int used = 0;
+        if (state.Skipping)
         {
             int newline = text.IndexOf((byte)'\n');
             if (newline < 0)
             {
-                state.OnLine(text, ref sink);
-                break;
+                return text.Length;
             }
 
             state.OnLine(text[..newline], ref sink);
-            text = text[(newline + 1)..];
+            used = newline + 1;
         }
 
-        return state.Result;
+        while (true)
+        {
+            int length = ConntrackLineParser.ParseFirstLine(text[used..], out ConntrackLineKind kind, out ConntrackFlow flow);
+            if (length < 0)
+            {
+                return used;
+            }
+
+            state.OnParsed(kind, in flow, ref sink);
+            used += length + 1;
+        }
     }
 
     /// <summary>Parses every complete line of <paramref name="buffer"/>; returns where the unfinished tail starts.</summary>
@@ -73,11 +151,10 @@ public static class ConntrackTableReader
         while (!reader.End)
         {
             ReadOnlySpan<byte> span = reader.UnreadSpan;
-            int newline = span.IndexOf((byte)'\n');
-            if (newline >= 0)
+            int used = ReadLines(span, ref sink, ref state);
+            reader.Advance(used);
+            if (used == span.Length)
             {
-                state.OnLine(span[..newline], ref sink);
-                reader.Advance(newline + 1);
                 continue;
             }
 
@@ -88,7 +165,7 @@ public static class ConntrackTableReader
                 continue;
             }
 
-            if (state.Skipping || reader.Remaining > MaxLineLength)
+            if (reader.Remaining > MaxLineLength)
             {
                 state.Skipping = true;
                 reader.AdvanceToEnd();
@@ -152,7 +229,15 @@ public static class ConntrackTableReader
                 return;
             }
 
-            switch (ConntrackLineParser.Parse(line, out ConntrackFlow flow))
+            ConntrackLineKind kind = ConntrackLineParser.Parse(line, out ConntrackFlow flow);
+            OnParsed(kind, in flow, ref sink);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnParsed<TSink>(ConntrackLineKind kind, in ConntrackFlow flow, ref TSink sink)
+            where TSink : IFlowSink
+        {
+            switch (kind)
             {
                 case ConntrackLineKind.Flow:
                     _lines++;

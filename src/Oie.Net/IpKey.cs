@@ -47,6 +47,10 @@ public readonly struct IpKey : IEquatable<IpKey>, IComparable<IpKey>, ISpanForma
 
     public static bool TryParse(ReadOnlySpan<byte> ascii, out IpKey key) => IpParser.TryParse(ascii, out key);
 
+    /// <summary>An address of <paramref name="family"/> only, for text whose family is already known (a conntrack
+    /// line's header names it): no search for ':' to tell the families apart.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> ascii, IpFamily family, out IpKey key) => IpParser.TryParse(ascii, family, out key);
+
     public static bool TryParse(ReadOnlySpan<char> text, out IpKey key)
     {
         if (text.Length is 0 or > MaxTextLength)

@@ -34,6 +34,29 @@ internal static partial class IpParser
         return false;
     }
 
+    public static bool TryParse(ReadOnlySpan<byte> s, IpFamily family, out IpKey key)
+    {
+        if (s.Length is > 0 and <= IpKey.MaxTextLength)
+        {
+            if (family == IpFamily.V4)
+            {
+                if (TryParseV4(s, out uint v4))
+                {
+                    key = IpKey.FromV4(v4);
+                    return true;
+                }
+            }
+            else if (family == IpFamily.V6 && TryParseV6(s, out ulong high, out ulong low))
+            {
+                key = IpKey.FromV6(high, low);
+                return true;
+            }
+        }
+
+        key = default;
+        return false;
+    }
+
     public static bool TryParseV4(ReadOnlySpan<byte> s, out uint value)
     {
         value = 0;

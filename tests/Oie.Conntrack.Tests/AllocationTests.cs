@@ -28,6 +28,15 @@ public class AllocationTests
         });
 
     [Fact]
+    public void Reading_a_stream_allocates_nothing_per_line() =>
+        AssertBounded(capture =>
+        {
+            var stream = new MemoryStream(capture, writable: false);
+            var sink = new CountingSink();
+            return () => ConntrackTableReader.Read(stream, sink, CancellationToken.None).Flows;
+        });
+
+    [Fact]
     public void Reading_segments_where_lines_cross_boundaries_allocates_nothing_per_line() =>
         AssertBounded(capture =>
         {

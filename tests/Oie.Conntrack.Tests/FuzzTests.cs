@@ -7,8 +7,8 @@ namespace Oie.Conntrack.Tests;
 
 /// <summary>
 /// 2,000 generated tables of 60 lines (120k lines): well-formed lines of every shape, mutations of them, binary garbage,
-/// blank and summary lines, over-long lines, CRLF. Nothing may throw; every table must read the same in memory and
-/// through a PipeReader cut at random points; Lines == Flows + Malformed; every unmutated line is its expected flow.
+/// blank and summary lines, over-long lines, CRLF. Nothing may throw; every table must read the same in memory, through a
+/// PipeReader cut at random points and from a stream read in random pieces; Lines == Flows + Malformed; every unmutated line is its expected flow.
 /// </summary>
 public class FuzzTests
 {
@@ -36,8 +36,13 @@ public class FuzzTests
             PipeReader reader = PipeReader.Create(Chunk.Split(text, () => random.Next(1, 400)));
             ConntrackReadResult streamedResult = ConntrackTableReader.ReadAsync(reader, streamed, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
+            var piecewise = new RecordingSink();
+            ConntrackReadResult piecewiseResult = ConntrackTableReader.Read(new PiecewiseStream(text, () => random.Next(1, 400)), piecewise, CancellationToken.None);
+
             Assert.Equal(result, streamedResult);
             Assert.Equal(inMemory.Flows, streamed.Flows);
+            Assert.Equal(result, piecewiseResult);
+            Assert.Equal(inMemory.Flows, piecewise.Flows);
             Assert.Equal(result.Lines, result.Flows + result.Malformed);
             Assert.Equal(entries, result.Lines);
             Assert.Equal(inMemory.Flows.Count, result.Flows);

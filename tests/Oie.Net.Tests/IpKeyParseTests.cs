@@ -107,6 +107,24 @@ public class IpKeyParseTests
         Assert.False(IpKey.TryParse(text, out IpKey key));
         Assert.True(key.IsDefault);
         Assert.False(IpKey.TryParse(Encoding.UTF8.GetBytes(text), out _));
+        Assert.False(IpKey.TryParse(Encoding.UTF8.GetBytes(text), IpFamily.V4, out _));
+        Assert.False(IpKey.TryParse(Encoding.UTF8.GetBytes(text), IpFamily.V6, out _));
+    }
+
+    [Theory]
+    [InlineData("1.2.3.4", IpFamily.V4)]
+    [InlineData("2001:db8::a", IpFamily.V6)]
+    [InlineData("2001:0db8:0000:0000:0000:0000:0000:000a", IpFamily.V6)]
+    [InlineData("::ffff:198.51.100.7", IpFamily.V6)]
+    [InlineData("abcd", IpFamily.V6)]
+    [InlineData("1234", IpFamily.V4)]
+    public void Parsing_for_a_family_accepts_that_family_only_and_agrees_with_parsing_any(string text, IpFamily family)
+    {
+        byte[] ascii = Encoding.ASCII.GetBytes(text);
+        bool any = IpKey.TryParse(ascii, out IpKey expected) && expected.Family == family;
+        Assert.Equal(any, IpKey.TryParse(ascii, family, out IpKey key));
+        Assert.Equal(any ? expected : default, key);
+        Assert.False(IpKey.TryParse(ascii, family == IpFamily.V4 ? IpFamily.V6 : IpFamily.V4, out _));
     }
 
     [Fact]

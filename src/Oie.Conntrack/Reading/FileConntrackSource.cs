@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Oie.Abstractions;
 
 namespace Oie.Conntrack.Reading;
@@ -9,8 +8,6 @@ namespace Oie.Conntrack.Reading;
 /// </summary>
 internal sealed class FileConntrackSource(string path, TimeSpan timeout) : IConntrackSource
 {
-    private const int BufferSize = 64 * 1024;
-
     public string Display => "-conntrack.path=" + path;
 
     public IReadOnlyList<ListingRead> Read(FlowAttribution sink, CancellationToken deadline)
@@ -31,7 +28,7 @@ internal sealed class FileConntrackSource(string path, TimeSpan timeout) : IConn
         FileStream stream;
         try
         {
-            // bufferSize 1: no FileStream buffer under the pipe's own; /proc files report length 0, so read to EOF.
+            // bufferSize 1: no FileStream buffer under the reader's own; /proc files report length 0, so read to EOF.
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -42,10 +39,9 @@ internal sealed class FileConntrackSource(string path, TimeSpan timeout) : IConn
         ConntrackReadResult result;
         using (stream)
         {
-            var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: BufferSize / 4, leaveOpen: true));
             try
             {
-                result = ConntrackReadPolicy.Wait(ConntrackTableReader.ReadAsync(reader, sink, deadline));
+                result = ConntrackTableReader.Read(stream, sink, deadline);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
@@ -54,10 +50,6 @@ internal sealed class FileConntrackSource(string path, TimeSpan timeout) : IConn
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw ConntrackReadPolicy.Error($"cannot read {what}: {ex.Message}", ex);
-            }
-            finally
-            {
-                reader.Complete();
             }
         }
         ConntrackReadPolicy.ThrowIfGarbage(result, what);

@@ -73,6 +73,9 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
 
     private static ConntrackReadResult ReadStdout(Process process, FlowAttribution sink, CancellationToken deadline)
     {
+        if (PolledPipeStream.TryCreate(process.StandardOutput.BaseStream, deadline) is { } stdout)
+            return ConntrackTableReader.Read(stdout, sink, deadline);
+
         var reader = PipeReader.Create(process.StandardOutput.BaseStream,
             new StreamPipeReaderOptions(bufferSize: BufferSize, minimumReadSize: BufferSize / 4, leaveOpen: true));
         try
