@@ -60,7 +60,8 @@ public sealed record InstanceFacts
 /// <param name="Target">Target dev, e.g. vda (label <c>disk_path</c>).</param>
 /// <param name="Type"><c>local</c> for file disks, the pool for rbd/network disks, else <c>unknown</c> (label <c>disk_type</c>).</param>
 /// <param name="Uuid">Source file path for file disks, the image for rbd/network disks (label <c>disk_uuid</c>).</param>
-public sealed record DiskFacts(string Target, string Type, string Uuid);
+/// <param name="Serial">The disk's <c>&lt;serial&gt;</c> (Nova sets the Cinder volume id); empty when it has none.</param>
+public sealed record DiskFacts(string Target, string Type, string Uuid, string Serial = "");
 
 /// <param name="Address">As written in the metadata.</param>
 /// <param name="Version">4 or 6.</param>

@@ -21,6 +21,23 @@ public sealed class InstanceStats
 
     /// <summary>Aligned with <see cref="InstanceFacts.Interfaces"/>.</summary>
     public InterfaceCounters?[] Interfaces { get; init; } = [];
+
+    /// <summary>Read when an enabled collector asks for <see cref="InstanceReadings.Memory"/>; else null.</summary>
+    public MemoryStats? Memory { get; init; }
+
+    /// <summary>Read when an enabled collector asks for <see cref="InstanceReadings.Vcpu"/>; else null.</summary>
+    public VcpuStats? VcpuStats { get; init; }
+
+    /// <summary>Aligned with <see cref="InstanceFacts.Disks"/> when <see cref="InstanceReadings.DiskCapacity"/> was asked
+    /// for (a null entry: that disk's capacity could not be read this cycle); else empty.</summary>
+    public DiskCapacity?[] DiskCapacities { get; init; } = [];
+
+    /// <summary>The running domain job when <see cref="InstanceReadings.Jobs"/> was asked for; null while none runs.</summary>
+    public DomainJob? Job { get; init; }
+
+    /// <summary>Aligned with <see cref="InstanceFacts.Disks"/> when <see cref="InstanceReadings.Jobs"/> was asked for (a
+    /// null entry: no block job on that disk); else empty.</summary>
+    public BlockJob?[] BlockJobs { get; init; } = [];
 }
 
 public readonly record struct BlockCounters(long ReadRequests, long ReadBytes, long WriteRequests, long WriteBytes)

@@ -34,7 +34,7 @@ public class ScoredListFeedTests
 
     [Theory]
     [InlineData("scoredlist.url", "\"https://intel.example.internal/feeds/scored-list.csv\"")]
-    [InlineData("scoredlist.min-score", "\"50\"")]
+    [InlineData("scoredlist.min-score", "50")]
     [InlineData("scoredlist.refresh", "15m0s")]
     public void Flags_and_defaults(string name, string defaultText)
     {
