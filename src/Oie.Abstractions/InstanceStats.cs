@@ -32,6 +32,11 @@ public sealed class InstanceStats
     /// for (a null entry: that disk's capacity could not be read this cycle); else empty.</summary>
     public DiskCapacity?[] DiskCapacities { get; init; } = [];
 
+    /// <summary>False when <see cref="InstanceReadings.Jobs"/> was asked for and this domain's job calls did not answer
+    /// this cycle (failed, or not within their deadline): <see cref="Job"/> and <see cref="BlockJobs"/> then say nothing,
+    /// which is not "no job". True when they were read, and when jobs were not asked for.</summary>
+    public bool JobsRead { get; init; } = true;
+
     /// <summary>The running domain job when <see cref="InstanceReadings.Jobs"/> was asked for; null while none runs.</summary>
     public DomainJob? Job { get; init; }
 
