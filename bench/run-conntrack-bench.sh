@@ -4,7 +4,7 @@
 # Then every capture shape (CaptureShapes.cs) against `grep -c src=` in the same run, and the tool source over 4 KiB writes.
 # Usage: bench/run-conntrack-bench.sh [extra BenchmarkDotNet arguments]; OIE_BENCH_CAPTURE=FILE to choose the capture;
 # OIE_BENCH_SHAPES_ONLY=1 to skip BenchmarkDotNet. The exporter is a native (AOT) build; for its figures publish the
-# benchmark natively (see the README's Performance section) and run its `shapes` / `tool` commands the same way.
+# benchmark natively (see docs/performance.md) and run its `shapes` / `tool` commands the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OIE_BENCH_CAPTURE=${OIE_BENCH_CAPTURE:-/var/tmp/oie-conntrack-bench/capture-1M.txt}

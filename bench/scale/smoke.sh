@@ -1,5 +1,5 @@
 #!/bin/bash
-# The scale harness at a size CI can afford, so that it cannot rot between the runs the README quotes: BINARY on a
+# The scale harness at a size CI can afford, so that it cannot rot between the runs docs/performance.md quotes: BINARY on a
 # 6-instance node with 3,000 flows, once through the text sources (path, command) and once through the kernel ones,
 # netlink and the real tool (the harness's own namespace filled with the same flows), with the peer. `scale.py check`
 # fails a run unless every cycle read every flow, every result is there and no scrape failed. Measures nothing worth

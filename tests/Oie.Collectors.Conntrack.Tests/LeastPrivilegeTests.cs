@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Oie.Collectors.Conntrack.Tests;
 
 /// <summary>
-/// What the README's least-privilege section promises: the published exporter, run as an unprivileged user whose only
+/// What docs/deployment.md's least-privilege section promises: the published exporter, run as an unprivileged user whose only
 /// capability is CAP_NET_ADMIN (as the systemd unit's AmbientCapabilities grants), reads the kernel conntrack table and
 /// a read-only libvirt connection; without that capability the conntrack read fails and is reported, not hidden.
 /// The exporter runs inside a namespace of a <see cref="NetnsLab"/> (entered as root by `ip netns exec`, then

@@ -79,10 +79,41 @@ public class ExpositionStoreTests
     [Fact]
     public void Serving_the_same_exposition_twice_renders_once()
     {
+        var writesBefore = _selfMetricWrites;
         Cycle(true, Vm("vm-a", "1"));
         var first = _store.Current();
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Same(first, _store.Current());
+        Assert.Equal(writesBefore + 1, _selfMetricWrites);
+    }
+
+    [Fact]
+    public void A_scrape_never_renders_expiry_is_rendered_once_in_the_background_when_a_sample_outlives_its_ttl()
+    {
+        Cycle(true, Vm("vm-a", "1"));
+        Cycle(false);
+        var published = _store.Current();
+        var writes = _selfMetricWrites;
+
+        _time.Advance(TimeSpan.FromSeconds(20)); // the measured sample's last servable tick
+        Assert.Same(published, _store.Current());
+        Assert.Equal(writes, _selfMetricWrites);
+
+        _time.Advance(TimeSpan.FromTicks(1)); // the timer renders, not the scrape
+        Assert.Equal(writes + 1, _selfMetricWrites);
+        var expired = _store.Current();
+        Assert.NotSame(published, expired);
+        for (var i = 0; i < 5; i++)
+            Assert.Same(expired, _store.Current());
+        Assert.Equal(writes + 1, _selfMetricWrites);
+        Assert.DoesNotContain("oie_measured", Encoding.UTF8.GetString(expired.Body));
+        Assert.Contains("oie_configured{domain=\"vm-a\"} 2", Encoding.UTF8.GetString(expired.Body));
+    }
+
+    [Fact]
+    public void Before_the_first_cycle_the_exporters_own_metrics_are_served()
+    {
+        Assert.Equal("self_metric 1\n", Body());
         Assert.Equal(1, _selfMetricWrites);
     }
 

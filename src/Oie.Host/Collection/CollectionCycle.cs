@@ -57,8 +57,8 @@ internal sealed partial class CollectionCycle(
         self.StageDuration.WithLabels("collectors").Set(time.GetElapsedTime(collectorsStarted).TotalSeconds);
 
         // Set as part of the publish, so the exposition this cycle publishes carries it (the render stage's own
-        // duration can only show in the next one), and no scrape rendering meanwhile shows it without this cycle's
-        // samples (before the first publish every scrape renders the self metrics afresh).
+        // duration can only show in the next one), and no render in between (the store's expiry timer) shows it without
+        // this cycle's samples.
         var renderStarted = time.GetTimestamp();
         store.Publish(snapshot, samples, allSucceeded ? () => self.LastSuccess.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0) : null);
         _lastSampleSizes = samples.TakenSizes;

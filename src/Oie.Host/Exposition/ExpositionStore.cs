@@ -47,10 +47,11 @@ internal sealed class RenderedExposition
 
 /// <summary>
 /// The static and dynamic caches of the seed, keyed by instance: what each instance's last cycle produced, encoded.
-/// The exposition is rendered once per cycle in the background; a scrape copies the rendered bytes, and only re-renders
-/// (concatenation, no parsing) when an entry has outlived its TTL since the last render, so stale series never show.
+/// The exposition is rendered in the background only: once per cycle when it publishes, when the cleanup drops expired
+/// instances, and at the moment a served sample outlives its TTL (a timer armed by every render), so stale series never
+/// show and a scrape only ever copies the rendered bytes.
 /// </summary>
-internal sealed class ExpositionStore
+internal sealed class ExpositionStore : IDisposable
 {
     private readonly FamilyTable _families;
     private readonly CacheTtls _ttls;
@@ -59,10 +60,11 @@ internal sealed class ExpositionStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly long[] _ttlTicks;
-    private RenderedExposition _current;
+    private RenderedExposition _current = null!; // set by the constructor's first render
     /// <summary>Reused by every render: the compressed body is copied out of it at its exact size.</summary>
     private readonly MemoryStream _gzipScratch = new();
     private readonly MemoryStream _selfMetricsScratch = new();
+    private readonly ITimer _expiry;
 
     public ExpositionStore(FamilyTable families, CacheTtls ttls, TimeProvider time, Action<Stream> appendSelfMetrics)
     {
@@ -73,7 +75,10 @@ internal sealed class ExpositionStore
         _ttlTicks = new long[families.Count];
         for (var i = 0; i < families.Count; i++)
             _ttlTicks[i] = ToTicks(ttls.For(families[i].Lifetime));
-        _current = new RenderedExposition([], 0, Gzip([]), long.MinValue);
+        _expiry = time.CreateTimer(_ => RenderExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // Served until the first cycle publishes: the exporter's own metrics as they are at start.
+        lock (_lock)
+            RenderLocked(time.GetTimestamp());
     }
 
     public int InstanceCount
@@ -90,7 +95,7 @@ internal sealed class ExpositionStore
     /// suppressed this cycle is left with none). When libvirt was read, instances it no longer lists are dropped at once.
     /// </summary>
     /// <param name="beforeRender">Self-metric updates that must show only together with this cycle's samples (the
-    /// last-success time): run under the lock a scrape renders under, so no scrape renders them without the samples.</param>
+    /// last-success time): run under the store's lock, so no other render (the expiry timer's) shows them without the samples.</param>
     public void Publish(CycleSnapshot snapshot, CycleSamples samples, Action? beforeRender = null)
     {
         var producedAt = _time.GetTimestamp();
@@ -130,20 +135,35 @@ internal sealed class ExpositionStore
         }
     }
 
-    /// <summary>The exposition to serve now.</summary>
-    public RenderedExposition Current()
+    /// <summary>The exposition to serve now: the last render, never rendered here.</summary>
+    public RenderedExposition Current() => Volatile.Read(ref _current);
+
+    /// <summary>The expiry timer: a sample of the current render has outlived its TTL (or the timer ran early).</summary>
+    private void RenderExpired()
     {
-        var current = Volatile.Read(ref _current);
-        var now = _time.GetTimestamp();
-        if (now <= current.ValidUntil)
-            return current;
         lock (_lock)
         {
+            var now = _time.GetTimestamp();
             if (now > _current.ValidUntil)
                 RenderLocked(now);
-            return _current;
+            else
+                ArmExpiry(now, _current.ValidUntil);
         }
     }
+
+    /// <summary>Fires the first tick after <paramref name="validUntil"/>; disarmed when nothing served expires.</summary>
+    private void ArmExpiry(long now, long validUntil)
+    {
+        if (validUntil == long.MaxValue)
+        {
+            _expiry.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var due = TimeSpan.FromSeconds((validUntil - now + 1) / (double)_time.TimestampFrequency);
+        _expiry.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    public void Dispose() => _expiry.Dispose();
 
     private void RenderLocked(long now)
     {
@@ -179,6 +199,7 @@ internal sealed class ExpositionStore
         parts.Add(selfMetrics);
         length += selfMetrics.Length;
         Volatile.Write(ref _current, new RenderedExposition(parts, length, Gzip(parts), validUntil));
+        ArmExpiry(now, validUntil);
     }
 
     /// <summary>Optimal (zlib level 6), not Fastest: zlib-ng's fastest level makes a 1,000-instance body ≈ 460 KB instead
