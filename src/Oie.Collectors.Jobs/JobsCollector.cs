@@ -22,7 +22,7 @@ public sealed class JobsCollector : ICollector, ICollectorPlugin, IInstanceReadi
     private static readonly string[] Labels = ["domain", "instance_uuid", "user_uuid", "project_uuid", "type", "disk_path"];
 
     private static readonly MetricFamily Elapsed = new("oie_job_elapsed_seconds",
-        "Time the instance's running domain job (migration, save, dump, …) has been running (libvirt job time_elapsed), seconds; absent for block jobs",
+        "Time the instance's running domain job (a migration, save or dump) has been running (libvirt job time_elapsed), seconds; absent for block jobs",
         MetricType.Gauge, Labels);
 
     private static readonly MetricFamily DataTotal = new("oie_job_data_total_bytes",
