@@ -13,7 +13,7 @@ public sealed class VcpuCollector : ICollector, ICollectorPlugin, IInstanceReadi
 
     private static readonly string[] Labels = ["domain", "instance_uuid", "user_uuid", "project_uuid"];
 
-    private static readonly MetricFamily Count = new("oie_vcpu_count",
+    private static readonly MetricFamily Count = new("oie_vcpus",
         "vCPUs online in the instance (libvirt vcpu.current, else the domain info's count)", MetricType.Gauge, Labels);
 
     private static readonly MetricFamily Maximum = new("oie_vcpu_maximum",

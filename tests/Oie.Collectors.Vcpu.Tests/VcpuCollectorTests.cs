@@ -32,7 +32,7 @@ public sealed class VcpuCollectorTests
         var samples = Run(WithVcpus(InstanceBuilder.Nova(), new VcpuStats(Current: 4, Maximum: 8, DelayNs: 2_500_000_001))).Samples;
 
         Assert.Equal(
-            [("oie_vcpu_count", 4.0), ("oie_vcpu_maximum", 8.0), ("oie_vcpu_delay_seconds_total", 2.500000001)],
+            [("oie_vcpus", 4.0), ("oie_vcpu_maximum", 8.0), ("oie_vcpu_delay_seconds_total", 2.500000001)],
             samples.Select(s => (s.Name, s.Value)));
         Assert.All(samples, s =>
         {
@@ -49,7 +49,7 @@ public sealed class VcpuCollectorTests
     {
         var samples = Run(WithVcpus(InstanceBuilder.Nova(), new VcpuStats(Current: 2, Maximum: null, DelayNs: null)));
 
-        Assert.Equal(["oie_vcpu_count"], samples.Names);
+        Assert.Equal(["oie_vcpus"], samples.Names);
     }
 
     [Fact]
