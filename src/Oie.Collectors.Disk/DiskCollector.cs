@@ -10,8 +10,7 @@ public sealed class DiskCollector : ICollector, ICollectorPlugin
 {
     private const double BytesPerGiB = 1L << 30;
 
-    private static readonly string[] Labels =
-        ["domain", "instance_uuid", "user_uuid", "project_uuid", "disk_uuid", "disk_type", "disk_path"];
+    private static readonly string[] Labels = [.. DiskLabels.Names];
 
     private static readonly MetricFamily ReadThreshold =
         new("oie_disk_r_alert_threshold", "Disk read alert threshold", MetricType.Gauge, CacheLifetime.Static, Labels);
@@ -29,6 +28,7 @@ public sealed class DiskCollector : ICollector, ICollectorPlugin
     private readonly ThresholdMap _writeThresholds;
     private readonly double _defaultReadThreshold;
     private readonly double _defaultWriteThreshold;
+    private readonly string[] _labels = new string[DiskLabels.Count];
 
     public DiskCollector(ThresholdMap readThresholds, ThresholdMap writeThresholds, double defaultReadThreshold, double defaultWriteThreshold)
     {
@@ -65,8 +65,8 @@ public sealed class DiskCollector : ICollector, ICollectorPlugin
             for (var d = 0; d < facts.Disks.Length; d++)
             {
                 var disk = facts.Disks[d];
-                ReadOnlySpan<string> labels =
-                    [facts.Domain, facts.InstanceUuid, facts.UserUuid, facts.ProjectUuid, disk.Uuid, disk.Type, disk.Target];
+                DiskLabels.Fill(_labels, facts, disk);
+                ReadOnlySpan<string> labels = _labels;
                 writer.Write(ReadThreshold, instance, _readThresholds.Resolve(disk.Type, _defaultReadThreshold), labels);
                 writer.Write(WriteThreshold, instance, _writeThresholds.Resolve(disk.Type, _defaultWriteThreshold), labels);
                 if (d >= counters.Length || counters[d] is not { IsZero: false } io)

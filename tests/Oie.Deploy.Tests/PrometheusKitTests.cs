@@ -42,7 +42,7 @@ public sealed partial class PrometheusKitTests
             "OieExporterDown", "OieExporterAbsent", "OieLibvirtDown", "OieCollectionStale", "OieCollectorFailing",
             "OieFeedStale", "OieConntrackTableNearFull", "OieAmbiguousFixedIps", "OieInstanceHighCpu", "OieDiskReadIopsOverThreshold",
             "OieDiskWriteIopsOverThreshold", "OieTorContact", "OieSpamhausContact", "OieEmergingThreatsContact",
-            "OieCustomListContact",
+            "OieCustomListContact", "OieInstanceMemoryPressure", "OieInstanceVcpuSteal", "OieInstanceJobLong", "OieMigrationNotConverging",
         ];
         Assert.Empty(expected.Except(alerts));
         // The seed's own examples, verbatim.

@@ -32,6 +32,7 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
             $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0", "-cpu.min=0",
             $"-conntrack.path={RepoPaths.SampleConntrack}", "-conntrack.min=1",
             "-collector.cpu", "-collector.disk", "-collector.network", "-collector.conntrack", "-collector.instance_info",
+            "-collector.memory", "-collector.vcpu", "-collector.disk_info", "-collector.jobs",
             "-tor.enable", $"-tor.url=file://{Feeds}/onionoo-details.json",
             "-spamhaus.enable", $"-spamhaus.url=file://{Feeds}/drop.txt", $"-spamhaus.ipv6.url=file://{Feeds}/dropv6.txt",
             "-emergingthreats.enable", $"-emergingthreats.url=file://{Feeds}/compromised-ips.txt",
@@ -107,8 +108,13 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
         // Guards the other tests against a run that emitted too little to compare (a feed not loaded, one cycle only).
         foreach (var name in new[] { "oie_cpu_percent", "oie_disk_r_requests", "oie_net_rx_gbytes", "oie_conntrack_ip_total",
                      "oie_tor_contact", "oie_spamhaus_contact", "oie_emergingthreats_contact", "oie_customlist_contact",
-                     "oie_exporter_feed_fresh", "oie_exporter_collector_success", "process_cpu_seconds_total", "oie_threat_contact_flows", "oie_instance_info" })
+                     "oie_exporter_feed_fresh", "oie_exporter_collector_success", "process_cpu_seconds_total", "oie_threat_contact_flows", "oie_instance_info",
+                     "oie_disk_info" })
             Assert.True(_emitted.ContainsKey(name), name + " was not emitted");
+        // Every collector plugins.json lists is switched on above: one left off would have its families go unchecked.
+        var running = _app.Services.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name).ToHashSet();
+        foreach (var registration in PluginRegistry.Collectors)
+            Assert.True(running.Contains(registration.Name), $"-collector.{registration.Name} is not switched on in this run");
     }
 
     [Fact]
