@@ -19,6 +19,18 @@ internal sealed unsafe partial class LibvirtConnection
 
     private const long MiB = 1024 * 1024;
 
+    /// <summary>The domain with this UUID on this connection; the caller disposes it.</summary>
+    public DomainHandle LookupByUuid(string uuid)
+    {
+        var handle = LibvirtNative.virDomainLookupByUUIDString(_handle, uuid);
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            throw LibvirtNative.LastError($"virDomainLookupByUUIDString({uuid})");
+        }
+        return handle;
+    }
+
     /// <summary>virDomainGetJobStats(flags 0): the running job, null while none runs.</summary>
     public static DomainJob? GetJobStats(DomainHandle domain)
     {

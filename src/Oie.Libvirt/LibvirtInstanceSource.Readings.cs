@@ -23,7 +23,7 @@ public sealed partial class LibvirtInstanceSource
     public static TimeSpan JobsBudgetFor(TimeSpan readDeadline) => readDeadline / 4;
 
     /// <summary>Domains whose abandoned job call has not returned (tests).</summary>
-    internal JobReader JobReader => _jobs;
+    internal JobReader<LibvirtConnection> JobReader => _jobs;
 
     internal static uint BulkGroupsFor(InstanceReadings readings) =>
         SeedStatsGroups |
@@ -76,12 +76,13 @@ public sealed partial class LibvirtInstanceSource
         var names = new (string Uuid, string Name)[rows.Count];
         for (var i = 0; i < rows.Count; i++)
             names[i] = (rows[i].Uuid, rows[i].Entry.Facts.Domain);
-        return _jobs.Read(names, i => ReadJob(rows[i].Domain, rows[i].Entry.Facts), _jobsBudget, ref errors);
+        return _jobs.Read(names, (connection, i) => ReadJob(connection, rows[i].Uuid, rows[i].Entry.Facts), _jobsBudget, ref errors);
     }
 
-    /// <summary>On the job worker's thread.</summary>
-    private JobReading ReadJob(DomainHandle domain, InstanceFacts facts)
+    /// <summary>On the job worker's thread, over the job calls' own connection.</summary>
+    private JobReading ReadJob(LibvirtConnection connection, string uuid, InstanceFacts facts)
     {
+        using var domain = connection.LookupByUuid(uuid);
         var job = LibvirtConnection.GetJobStats(domain);
         var blockJobs = new BlockJob?[facts.Disks.Length];
         for (var i = 0; i < blockJobs.Length; i++)

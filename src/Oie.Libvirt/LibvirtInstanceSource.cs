@@ -22,7 +22,7 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
     private LibvirtConnection? _connection;
     private readonly InstanceReadings _readings;
     private readonly uint _bulkGroups;
-    private readonly JobReader _jobs;
+    private readonly JobReader<LibvirtConnection> _jobs;
     private readonly TimeSpan _jobsBudget;
     private bool _noWait = true;
     private long _xmlParses;
@@ -41,7 +41,7 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
         _cache = new FactsCache(timeProvider);
         _readings = readings;
         _bulkGroups = BulkGroupsFor(readings);
-        _jobs = new JobReader(logger);
+        _jobs = new JobReader<LibvirtConnection>(logger, () => LibvirtConnection.OpenReadOnly(uri));
         _jobsBudget = jobsBudget ?? DefaultJobsBudget;
     }
 
@@ -76,10 +76,11 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
         try
         {
             AfterListing?.Invoke();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var bulk = ReadBulkStats(connection, out var bulkFatal);
             if (bulkFatal is not null)
                 return Fail(bulkFatal);
-            var result = ReadDomains(domains, bulk);
+            var result = ReadDomains(domains, bulk, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             if (result.DomainErrors > 0 && !connection.IsAlive())
                 return Fail("connection to libvirt was lost during the cycle");
             _backoff.Succeeded();
@@ -92,8 +93,10 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
         }
     }
 
-    private LibvirtReadResult ReadDomains(DomainHandle[] domains, (Dictionary<string, BulkDomainStats> Records, long SampledAt)? bulk)
+    private LibvirtReadResult ReadDomains(DomainHandle[] domains, (Dictionary<string, BulkDomainStats> Records, long SampledAt)? bulk,
+        TimeSpan bulkTook)
     {
+        var phase = System.Diagnostics.Stopwatch.GetTimestamp();
         // The test driver (and old drivers) answer the bulk call with `state` only: then read per domain.
         var useBulk = bulk is { } b && b.Records.Values.Any(r => r.CpuTimeNs is not null);
         var rows = new List<Row>(domains.Length);
@@ -122,7 +125,11 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
                 rows.Add(new Row(domain, uuid, entry, record));
         }
 
+        var factsTook = System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+        phase = System.Diagnostics.Stopwatch.GetTimestamp();
         var jobs = (_readings & InstanceReadings.Jobs) != 0 ? ReadJobs(rows, ref errors) : null;
+        var jobsTook = System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+        phase = System.Diagnostics.Stopwatch.GetTimestamp();
         var instances = new List<Instance>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -135,6 +142,9 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
                 instances.Add(new Instance(row.Entry.Facts, stats));
         }
         _cache.EndCycle();
+        // Which part of a slow read was slow (a hung monitor shows in one of them).
+        Log.ReadTimes(_logger, bulkTook.TotalMilliseconds, factsTook.TotalMilliseconds, jobsTook.TotalMilliseconds,
+            System.Diagnostics.Stopwatch.GetElapsedTime(phase).TotalMilliseconds);
         return new LibvirtReadResult(true, instances, null, errors);
     }
 
@@ -359,6 +369,7 @@ public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
     {
         _connection?.Dispose();
         _connection = null;
+        _jobs.Dispose();
     }
 
     public void Dispose() => Disconnect();

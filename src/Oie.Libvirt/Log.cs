@@ -51,4 +51,7 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} domains' job calls have not returned ({Domains}); job reads are " +
         "paused until one does (check those domains' QEMU processes)")]
     public static partial void JobsPaused(ILogger logger, int count, string domains);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "libvirt read: bulk {BulkMs:0.0} ms, facts {FactsMs:0.0} ms, jobs {JobsMs:0.0} ms, stats {StatsMs:0.0} ms")]
+    public static partial void ReadTimes(ILogger logger, double bulkMs, double factsMs, double jobsMs, double statsMs);
 }

@@ -79,6 +79,10 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int virDomainInterfaceStats(DomainHandle dom, string device, VirDomainInterfaceStats* stats, nuint size);
 
+    /// <summary>A new reference the caller frees (invalid handle on error).</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial DomainHandle virDomainLookupByUUIDString(ConnectHandle conn, string uuid);
+
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int virDomainGetBlockInfo(DomainHandle dom, string disk, VirDomainBlockInfo* info, uint flags);
 
