@@ -57,9 +57,13 @@ internal static class ExporterApp
             new CacheTtls(flags.DynamicCacheExpiration.Value, flags.StaticCacheExpiration.Value, flags.CollectionInterval.Value),
             time,
             sp.GetRequiredService<SelfMetrics>().WriteTo));
-        services.AddSingleton(sp => new LibvirtInstanceSource(
-            flags.LibvirtUri.Value, sp.GetRequiredService<ILogger<LibvirtInstanceSource>>(), time));
         var libvirtTimeout = flags.ResolveLibvirtTimeout();
+        // libvirt is asked only for what an enabled collector reads beyond the seed's counters (none: the seed's calls).
+        services.AddSingleton(sp => new LibvirtInstanceSource(
+            flags.LibvirtUri.Value, sp.GetRequiredService<ILogger<LibvirtInstanceSource>>(), time,
+            sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Collector).OfType<IInstanceReadingsConsumer>()
+                .Aggregate(InstanceReadings.None, (all, c) => all | c.Readings),
+            LibvirtInstanceSource.JobsBudgetFor(libvirtTimeout)));
         services.AddSingleton(sp => new CollectionCycle(
             new LibvirtReadDeadline(sp.GetRequiredService<LibvirtInstanceSource>(), libvirtTimeout, time),
             sp.GetRequiredService<ConntrackStageSlot>().Stage,

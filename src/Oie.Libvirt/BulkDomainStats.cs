@@ -6,8 +6,9 @@ namespace Oie.Libvirt;
 /// <summary>
 /// One domain's record from virConnectGetAllDomainStats, reduced to the fields the exporter reads. Fed one typed
 /// parameter at a time by field name (UTF-8, as libvirt hands them over) so a record costs no string per field.
+/// The opt-in readings (balloon, vCPU, disk sizes) are in BulkDomainStats.Readings.cs.
 /// </summary>
-internal sealed class BulkDomainStats
+internal sealed partial class BulkDomainStats
 {
     /// <summary>Above this a device index is not believed (it would only grow the lists).</summary>
     private const int MaxDevices = 4096;
@@ -34,7 +35,14 @@ internal sealed class BulkDomainStats
         else if (field.SequenceEqual("net.count"u8))
             NetCount = (int)value;
         else if (TryDevice(field, "block."u8, _blocks, BlockKeys.Length, out var block, out var rest))
-            SetCounter(block, rest, BlockKeys, value);
+        {
+            if (!SetCounter(block, rest, BlockKeys, value))
+                SetSize(block, rest, value);
+        }
+        else if (field.StartsWith("balloon."u8))
+            SetBalloon(field["balloon."u8.Length..], value);
+        else if (field.StartsWith("vcpu."u8))
+            SetVcpu(field["vcpu."u8.Length..], value);
         else if (TryDevice(field, "net."u8, _nets, NetKeys.Length, out var net, out rest))
             SetCounter(net, rest, NetKeys, value);
     }
@@ -74,16 +82,23 @@ internal sealed class BulkDomainStats
         return null;
     }
 
-    private static void SetCounter(Device device, ReadOnlySpan<byte> key, string[] keys, long value)
+    private static bool SetCounter(Device device, ReadOnlySpan<byte> key, string[] keys, long value)
+    {
+        var i = IndexOf(key, keys);
+        if (i < 0)
+            return false;
+        device.Values[i] = value;
+        return true;
+    }
+
+    private static int IndexOf(ReadOnlySpan<byte> key, string[] keys)
     {
         for (var i = 0; i < keys.Length; i++)
         {
             if (Utf8Equals(key, keys[i]))
-            {
-                device.Values[i] = value;
-                return;
-            }
+                return i;
         }
+        return -1;
     }
 
     /// <summary>Splits "block.3.rd.reqs" into the device at index 3 and "rd.reqs".</summary>
@@ -121,6 +136,9 @@ internal sealed class BulkDomainStats
     {
         public string? Name;
         public readonly long?[] Values = new long?[valueCount];
+
+        /// <summary>Block devices only: capacity, allocation, physical (see <see cref="SizeKeys"/>); allocated on the first.</summary>
+        public long?[]? Sizes;
         public bool Complete => Array.TrueForAll(Values, v => v.HasValue);
     }
 }

@@ -163,13 +163,15 @@ public static class DomainXmlParser
         if (string.IsNullOrEmpty(target))
             throw new DomainXmlException($"domain {domain}: a disk has no <target dev>");
         var source = disk.Element("source");
+        // The serial is Nova's Cinder volume id; it is an extra fact and changes none of the Go labels above.
+        var serial = disk.Element("serial")?.Value.Trim() ?? "";
         if (disk.Attribute("type")?.Value == "file")
-            return new DiskFacts(target, "local", source?.Attribute("file")?.Value ?? "");
+            return new DiskFacts(target, "local", source?.Attribute("file")?.Value ?? "", serial);
         // Go's parseDiskType: strings.Split(name, "/"), len(parts) > 1 → parts[0], parts[1].
         var parts = (source?.Attribute("name")?.Value ?? "").Split('/');
         return parts.Length > 1
-            ? new DiskFacts(target, parts[0], parts[1])
-            : new DiskFacts(target, UnknownDisk, UnknownDisk);
+            ? new DiskFacts(target, parts[0], parts[1], serial)
+            : new DiskFacts(target, UnknownDisk, UnknownDisk, serial);
     }
 
     /// <summary>disk_type and disk_uuid of a disk that is neither a file nor has a <c>pool/image</c> source name.</summary>

@@ -6,7 +6,7 @@ using Oie.Libvirt.Native;
 namespace Oie.Libvirt;
 
 /// <summary>A read-only libvirt connection with managed wrappers over the native calls; failures throw <see cref="LibvirtException"/>.</summary>
-internal sealed unsafe class LibvirtConnection : IDisposable
+internal sealed unsafe partial class LibvirtConnection : IDisposable
 {
     private readonly ConnectHandle _handle;
 
@@ -89,13 +89,26 @@ internal sealed unsafe class LibvirtConnection : IDisposable
         }
     }
 
-    public static (DomainRunState State, int Vcpus, long CpuTimeNs) GetInfo(DomainHandle domain)
+    /// <summary>The domain info; memory and maximum memory are in KiB, as libvirt gives them.</summary>
+    public static (DomainRunState State, int Vcpus, long CpuTimeNs, long MemoryKiB, long MaxMemKiB) GetInfo(DomainHandle domain)
     {
         VirDomainInfo info;
         if (LibvirtNative.virDomainGetInfo(domain, &info) < 0)
             throw LibvirtNative.LastError("virDomainGetInfo");
-        return (ToRunState(info.State), info.NrVirtCpu, (long)info.CpuTime);
+        return (ToRunState(info.State), info.NrVirtCpu, (long)info.CpuTime, (long)info.Memory.Value, (long)info.MaxMem.Value);
     }
+
+    /// <summary>virDomainGetBlockInfo: capacity, allocation and physical size in bytes.</summary>
+    public static DiskCapacity GetBlockInfo(DomainHandle domain, string target)
+    {
+        VirDomainBlockInfo info;
+        if (LibvirtNative.virDomainGetBlockInfo(domain, target, &info, 0) < 0)
+            throw LibvirtNative.LastError($"virDomainGetBlockInfo({target})");
+        return new DiskCapacity(Bytes(info.Capacity), Bytes(info.Allocation), Bytes(info.Physical));
+    }
+
+    /// <summary>An unsigned 64-bit byte count; null when it does not fit a long (not a size anyone has).</summary>
+    private static long? Bytes(ulong value) => value <= long.MaxValue ? (long)value : null;
 
     /// <summary>Total CPU time (ns) from virDomainGetCPUStats(start_cpu=-1, ncpus=1).</summary>
     public static long GetCpuTotalTime(DomainHandle domain)

@@ -8,9 +8,10 @@ namespace Oie.Libvirt;
 /// Reads the active domains, their (cached) facts and this cycle's counters from libvirt. Called once per collection
 /// cycle from one thread; never throws for libvirt problems, reconnecting by itself with an exponential backoff.
 /// </summary>
-public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
+public sealed partial class LibvirtInstanceSource : IInstanceSource, IDisposable
 {
-    private const uint BulkStatsGroups = LibvirtNative.DomainStatsState | LibvirtNative.DomainStatsCpuTotal |
+    /// <summary>What a seed run asks the bulk call for; BALLOON and VCPU are added only when asked for.</summary>
+    private const uint SeedStatsGroups = LibvirtNative.DomainStatsState | LibvirtNative.DomainStatsCpuTotal |
                                          LibvirtNative.DomainStatsBlock | LibvirtNative.DomainStatsInterface;
 
     private readonly string _uri;
@@ -19,16 +20,29 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
     private readonly ReconnectBackoff _backoff;
     private readonly FactsCache _cache;
     private LibvirtConnection? _connection;
+    private readonly InstanceReadings _readings;
+    private readonly uint _bulkGroups;
+    private readonly JobReader<LibvirtConnection> _jobs;
+    private readonly TimeSpan _jobsBudget;
     private bool _noWait = true;
     private long _xmlParses;
 
-    public LibvirtInstanceSource(string uri, ILogger<LibvirtInstanceSource> logger, TimeProvider timeProvider)
+    /// <param name="readings">What to read beyond the seed's counters (the OR of the enabled collectors' readings);
+    /// <see cref="InstanceReadings.None"/> asks libvirt for exactly what the seed always asked.</param>
+    /// <param name="jobsBudget">How long a cycle's job calls may take (<see cref="JobsBudgetFor"/> of the cycle's libvirt
+    /// deadline); domains not answered within it are returned with <see cref="InstanceStats.JobsRead"/> false.</param>
+    public LibvirtInstanceSource(string uri, ILogger<LibvirtInstanceSource> logger, TimeProvider timeProvider,
+        InstanceReadings readings = InstanceReadings.None, TimeSpan? jobsBudget = null)
     {
         _uri = uri;
         _logger = logger;
         _timeProvider = timeProvider;
         _backoff = new ReconnectBackoff(timeProvider);
         _cache = new FactsCache(timeProvider);
+        _readings = readings;
+        _bulkGroups = BulkGroupsFor(readings);
+        _jobs = new JobReader<LibvirtConnection>(logger, () => LibvirtConnection.OpenReadOnly(uri));
+        _jobsBudget = jobsBudget ?? DefaultJobsBudget;
     }
 
     public bool IsConnected => _connection is not null;
@@ -62,10 +76,11 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         try
         {
             AfterListing?.Invoke();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var bulk = ReadBulkStats(connection, out var bulkFatal);
             if (bulkFatal is not null)
                 return Fail(bulkFatal);
-            var result = ReadDomains(domains, bulk);
+            var result = ReadDomains(domains, bulk, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             if (result.DomainErrors > 0 && !connection.IsAlive())
                 return Fail("connection to libvirt was lost during the cycle");
             _backoff.Succeeded();
@@ -78,11 +93,13 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         }
     }
 
-    private LibvirtReadResult ReadDomains(DomainHandle[] domains, (Dictionary<string, BulkDomainStats> Records, long SampledAt)? bulk)
+    private LibvirtReadResult ReadDomains(DomainHandle[] domains, (Dictionary<string, BulkDomainStats> Records, long SampledAt)? bulk,
+        TimeSpan bulkTook)
     {
+        var phase = System.Diagnostics.Stopwatch.GetTimestamp();
         // The test driver (and old drivers) answer the bulk call with `state` only: then read per domain.
         var useBulk = bulk is { } b && b.Records.Values.Any(r => r.CpuTimeNs is not null);
-        var instances = new List<Instance>(domains.Length);
+        var rows = new List<Row>(domains.Length);
         var errors = 0;
         _cache.BeginCycle();
         foreach (var domain in domains)
@@ -104,16 +121,35 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
                 Log.DomainVanished(_logger, uuid);
                 continue;
             }
-            var entry = GetFacts(domain, uuid, record, ref errors);
-            if (entry is null)
-                continue;
-            var stats = useBulk ? MapBulk(entry, record!, bulk!.Value.SampledAt) : ReadPerDomain(domain, entry, ref errors);
+            if (GetFacts(domain, uuid, record, ref errors) is { } entry)
+                rows.Add(new Row(domain, uuid, entry, record));
+        }
+
+        var factsTook = System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+        phase = System.Diagnostics.Stopwatch.GetTimestamp();
+        var jobs = (_readings & InstanceReadings.Jobs) != 0 ? ReadJobs(rows, ref errors) : null;
+        var jobsTook = System.Diagnostics.Stopwatch.GetElapsedTime(phase);
+        phase = System.Diagnostics.Stopwatch.GetTimestamp();
+        var instances = new List<Instance>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var job = jobs is null ? NoJobsAsked : Jobs(row.Entry.Facts, jobs[i]);
+            var stats = useBulk
+                ? MapBulk(row.Entry, row.Record!, bulk!.Value.SampledAt, job)
+                : ReadPerDomain(row.Domain, row.Entry, job, ref errors);
             if (stats is not null)
-                instances.Add(new Instance(entry.Facts, stats));
+                instances.Add(new Instance(row.Entry.Facts, stats));
         }
         _cache.EndCycle();
+        // Which part of a slow read was slow (a hung monitor shows in one of them).
+        Log.ReadTimes(_logger, bulkTook.TotalMilliseconds, factsTook.TotalMilliseconds, jobsTook.TotalMilliseconds,
+            System.Diagnostics.Stopwatch.GetElapsedTime(phase).TotalMilliseconds);
         return new LibvirtReadResult(true, instances, null, errors);
     }
+
+    /// <summary>A listed domain whose facts were found, before its stats are read.</summary>
+    private readonly record struct Row(DomainHandle Domain, string Uuid, FactsCache.Entry Entry, BulkDomainStats? Record);
 
     private FactsCache.Entry? GetFacts(DomainHandle domain, string uuid, BulkDomainStats? record, ref int errors)
     {
@@ -148,7 +184,7 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         return null;
     }
 
-    private static InstanceStats MapBulk(FactsCache.Entry entry, BulkDomainStats record, long sampledAt)
+    private InstanceStats MapBulk(FactsCache.Entry entry, BulkDomainStats record, long sampledAt, JobsPart jobs)
     {
         var facts = entry.Facts;
         var disks = new BlockCounters?[facts.Disks.Length];
@@ -172,14 +208,20 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
             SampledAt = sampledAt,
             Disks = disks,
             Interfaces = nets,
+            Memory = Wants(InstanceReadings.Memory) ? record.Memory : null,
+            VcpuStats = Wants(InstanceReadings.Vcpu) ? record.Vcpu : null,
+            DiskCapacities = Wants(InstanceReadings.DiskCapacity) ? BulkCapacities(facts, record) : [],
+            JobsRead = jobs.Read,
+            Job = jobs.Job,
+            BlockJobs = jobs.BlockJobs,
         };
     }
 
     /// <summary>Null when the domain vanished.</summary>
-    private InstanceStats? ReadPerDomain(DomainHandle domain, FactsCache.Entry entry, ref int errors)
+    private InstanceStats? ReadPerDomain(DomainHandle domain, FactsCache.Entry entry, JobsPart jobs, ref int errors)
     {
         var facts = entry.Facts;
-        (DomainRunState State, int Vcpus, long CpuTimeNs) info;
+        (DomainRunState State, int Vcpus, long CpuTimeNs, long MemoryKiB, long MaxMemKiB) info;
         try
         {
             info = LibvirtConnection.GetInfo(domain);
@@ -198,6 +240,10 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
                 SampledAt = _timeProvider.GetTimestamp(),
                 Disks = new BlockCounters?[facts.Disks.Length],
                 Interfaces = new InterfaceCounters?[facts.Interfaces.Length],
+                DiskCapacities = Wants(InstanceReadings.DiskCapacity) ? new DiskCapacity?[facts.Disks.Length] : [],
+                JobsRead = jobs.Read,
+                Job = jobs.Job,
+                BlockJobs = jobs.BlockJobs,
             };
         }
         var sampledAt = _timeProvider.GetTimestamp();
@@ -217,6 +263,12 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
             SampledAt = sampledAt,
             Disks = disks,
             Interfaces = nets,
+            Memory = Wants(InstanceReadings.Memory) ? InfoMemory(info.MemoryKiB, info.MaxMemKiB) : null,
+            VcpuStats = Wants(InstanceReadings.Vcpu) ? new VcpuStats(info.Vcpus, null, null) : null,
+            DiskCapacities = Wants(InstanceReadings.DiskCapacity) ? ReadCapacities(domain, facts) : [],
+            JobsRead = jobs.Read,
+            Job = jobs.Job,
+            BlockJobs = jobs.BlockJobs,
         };
     }
 
@@ -244,7 +296,7 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         var flags = LibvirtNative.ConnectListDomainsActive;
         try
         {
-            var records = connection.GetAllDomainStats(BulkStatsGroups, flags | (_noWait ? LibvirtNative.GetAllDomainsStatsNoWait : 0));
+            var records = connection.GetAllDomainStats(_bulkGroups, flags | (_noWait ? LibvirtNative.GetAllDomainsStatsNoWait : 0));
             return (records, _timeProvider.GetTimestamp());
         }
         catch (LibvirtException e) when (_noWait && e.Code is LibvirtException.ErrInvalidArg or LibvirtException.ErrNoSupport or
@@ -252,7 +304,7 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         {
             try
             {
-                var records = connection.GetAllDomainStats(BulkStatsGroups, flags);
+                var records = connection.GetAllDomainStats(_bulkGroups, flags);
                 Log.NoWaitUnsupported(_logger, e.Message);
                 _noWait = false;
                 return (records, _timeProvider.GetTimestamp());
@@ -288,6 +340,7 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
         {
             _connection = LibvirtConnection.OpenReadOnly(_uri);
             _noWait = true;
+            _jobs.Reset();
             Log.Connected(_logger, _uri);
             return true;
         }
@@ -316,6 +369,7 @@ public sealed class LibvirtInstanceSource : IInstanceSource, IDisposable
     {
         _connection?.Dispose();
         _connection = null;
+        _jobs.Dispose();
     }
 
     public void Dispose() => Disconnect();

@@ -30,4 +30,28 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk domain stats failed, using per-domain calls this cycle: {Error}")]
     public static partial void BulkFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Domain {Domain}: disk {Device} capacity not read this cycle: {Error}")]
+    public static partial void CapacityFailed(ILogger logger, string domain, string device, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "libvirt does not report domain jobs on this connection ({Error}); " +
+        "the jobs collector exports nothing until the exporter reconnects to a driver that does (QEMU does)")]
+    public static partial void JobsUnsupported(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain}: job stats not read this cycle: {Error}")]
+    public static partial void JobsFailed(ILogger logger, string domain, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Domain {Domain}: its job calls did not return within {Budget} " +
+        "(its QEMU monitor may be busy or hung); its jobs are not reported until the call returns, the other readings are unaffected")]
+    public static partial void JobsTimedOut(ILogger logger, string domain, TimeSpan budget);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Domain {Domain}: an earlier job call has not returned; not starting another")]
+    public static partial void JobsStillInFlight(ILogger logger, string domain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} domains' job calls have not returned ({Domains}); job reads are " +
+        "paused until one does (check those domains' QEMU processes)")]
+    public static partial void JobsPaused(ILogger logger, int count, string domains);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "libvirt read: bulk {BulkMs:0.0} ms, facts {FactsMs:0.0} ms, jobs {JobsMs:0.0} ms, stats {StatsMs:0.0} ms")]
+    public static partial void ReadTimes(ILogger logger, double bulkMs, double factsMs, double jobsMs, double statsMs);
 }

@@ -14,6 +14,10 @@ internal sealed record DomainSpec(string Name, string Uuid)
     public (string Tap, string Mac)? Nic { get; init; }
     public string? ConsoleLog { get; init; }
 
+    /// <summary>A virtio balloon whose guest statistics QEMU polls every this many seconds (Nova's default is 10); null:
+    /// no balloon, the cheapest guest for tests that do not read memory.</summary>
+    public int? BalloonStatsPeriod { get; init; }
+
     /// <summary>The &lt;nova:instance&gt; element inside &lt;metadata&gt;; null = not a Nova instance.</summary>
     public string? NovaMetadata { get; init; }
 
@@ -52,6 +56,9 @@ internal sealed record DomainSpec(string Name, string Uuid)
             ? $"<interface type='ethernet'><mac address='{n.Mac}'/><target dev='{n.Tap}' managed='yes'/><model type='virtio'/></interface>\n"
             : "";
         var console = ConsoleLog is { } log ? $"<serial type='pty'><log file='{log}' append='off'/></serial>\n" : "";
+        var balloon = BalloonStatsPeriod is { } period
+            ? $"<memballoon model='virtio'><stats period='{period}'/></memballoon>"
+            : "<memballoon model='none'/>";
         return $"""
             <domain type='qemu'>
               <name>{Name}</name>
@@ -63,7 +70,7 @@ internal sealed record DomainSpec(string Name, string Uuid)
               <features><acpi/></features>
               <devices>
                 <emulator>/usr/bin/qemu-system-x86_64</emulator>
-                {disks}{nic}{console}<memballoon model='none'/>
+                {disks}{nic}{console}{balloon}
               </devices>
             </domain>
             """;

@@ -4,13 +4,21 @@ namespace Oie.EndToEnd.Tests;
 /// The end-to-end guest, as ../shared/infra/e2e-libvirt-up.sh: Nova metadata (owner, flavor, one fixed IP), a local
 /// qcow2 disk (vda), a network disk (vdb, NBD from qemu-nbd inside the namespace, standing in for rbd), a tap NIC in the
 /// namespace whose peer address 10.0.0.1 it pings, connects to over TCP and queries over UDP every second while reading
-/// vda and writing vdb. Dispose destroys it and stops qemu-nbd.
+/// vda and writing vdb, and a virtio balloon with a 5 s stats period (its guest loads virtio_balloon). Dispose destroys it
+/// and stops qemu-nbd.
 /// </summary>
 internal sealed class QemuGuest : IDisposable
 {
     public const string FixedIp = "10.0.0.5";
     public const string DisplayName = "e2e-vm";
     private const int NbdPort = 10809;
+
+    /// <summary>Seconds between the balloon's guest statistics.</summary>
+    public const int BalloonStatsPeriod = 5;
+
+    public const int MemoryMiB = 128;
+    public const int LocalDiskMiB = 64;
+    public const int VolumeMiB = 32;
     private readonly LibvirtDomain _domain;
     private readonly Daemon _nbd;
 
@@ -33,8 +41,8 @@ internal sealed class QemuGuest : IDisposable
     {
         var disk = run.File("guest-disk.qcow2");
         var volume = run.File("guest-volume.qcow2");
-        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, "64M");
-        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", volume, "32M");
+        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", disk, $"{LocalDiskMiB}M");
+        Sh.Run("qemu-img", "create", "-q", "-f", "qcow2", volume, $"{VolumeMiB}M");
         var serial = DomainSpec.NewUuid();
         var export = "volume-" + serial;
         var nbd = Daemon.StartAs(run, "qemu-nbd", "qemu-nbd", "ip", "netns", "exec", ns.Name,
@@ -52,11 +60,12 @@ internal sealed class QemuGuest : IDisposable
             var console = run.File("guest-console.log");
             var spec = new DomainSpec(LibvirtDaemon.DomainPrefix + "0001", DomainSpec.NewUuid())
             {
-                MemoryMiB = 128,
+                MemoryMiB = QemuGuest.MemoryMiB,
                 LocalDisk = disk,
                 NbdDisk = (export, NbdPort, serial),
                 Nic = ("tap0e2e0001", "fa:16:3e:0e:2e:01"),
                 ConsoleLog = console,
+                BalloonStatsPeriod = QemuGuest.BalloonStatsPeriod,
                 NovaMetadata = DomainSpec.Nova(DisplayName, FixedIp),
             };
             domain = LibvirtDomain.Start(libvirt, run, assets, spec);

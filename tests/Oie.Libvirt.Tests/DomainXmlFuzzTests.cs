@@ -278,7 +278,8 @@ public class DomainXmlFuzzTests
                     if (serial is not null)
                         disk.Add(new XElement("serial", Pad(random, serial)));
                     devices.Add(disk);
-                    disks.Add(new DiskFacts(target, "unknown", "unknown")); // Go: no source name, neither serial nor dev
+                    // Go: no source name, neither serial nor dev in the labels; the serial is kept as a fact of its own.
+                    disks.Add(new DiskFacts(target, "unknown", "unknown", serial ?? ""));
                     break;
                 case 3:
                     devices.Add(new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "cdrom"), new XElement("target", new XAttribute("dev", "hdc"))));

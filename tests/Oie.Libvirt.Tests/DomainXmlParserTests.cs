@@ -203,7 +203,7 @@ public class DomainXmlParserTests
 
         // Go's parseDiskType takes the first two parts: an rbd namespace is taken for the image, as Go exported it.
         Assert.Equal(
-            [new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000000"),
+            [new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000000", "33333333-0000-4000-8000-000000000000"),
              new DiskFacts("vda", "vms", "ns1")],
             facts.Disks.ToArray());
     }
@@ -228,7 +228,7 @@ public class DomainXmlParserTests
         var facts = DomainXmlParser.Parse(Domain(devices: devices));
 
         Assert.Equal(
-            [new DiskFacts("vda", "unknown", "unknown"),
+            [new DiskFacts("vda", "unknown", "unknown", "55555555-0000-4000-8000-000000000005"),
              new DiskFacts("vdb", "unknown", "unknown"),
              new DiskFacts("vdc", "iqn.2010-10.org.openstack:volume-1", "1"),
              new DiskFacts("vdd", "unknown", "unknown"),
@@ -236,6 +236,35 @@ public class DomainXmlParserTests
              new DiskFacts("vdf", "pool", ""),
              new DiskFacts("vdg", "local", ""),
              new DiskFacts("vdh", "unknown", "unknown")],
+            facts.Disks.ToArray());
+    }
+
+    /// <summary>The disk's serial (Nova writes the Cinder volume id there) is a fact of its own, trimmed, empty when
+    /// absent, and does not change the Go-compatible disk_type/disk_uuid of any disk kind.</summary>
+    [Fact]
+    public void Disk_serial_is_read_without_touching_the_go_labels()
+    {
+        var devices = """
+            <disk type='network' device='disk'>
+              <source protocol='rbd' name='volumes/volume-33333333-0000-4000-8000-000000000000'/>
+              <target dev='vdb' bus='virtio'/>
+              <serial>
+                33333333-0000-4000-8000-000000000000
+              </serial>
+            </disk>
+            <disk type='file' device='disk'><source file='/var/lib/nova/instances/x/disk'/><target dev='vda'/><serial>local-serial</serial></disk>
+            <disk type='block' device='disk'><source dev='/dev/sdb'/><target dev='vdc'/><serial></serial></disk>
+            <disk type='file' device='disk'><source file='/var/lib/nova/instances/x/disk.eph0'/><target dev='vdd'/></disk>
+            <disk type='file' device='cdrom'><source file='/tmp/config.iso'/><target dev='hdc'/><serial>cdrom</serial></disk>
+            """;
+
+        var facts = DomainXmlParser.Parse(Domain(devices: devices));
+
+        Assert.Equal(
+            [new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000000", "33333333-0000-4000-8000-000000000000"),
+             new DiskFacts("vda", "local", "/var/lib/nova/instances/x/disk", "local-serial"),
+             new DiskFacts("vdc", "unknown", "unknown", ""),
+             new DiskFacts("vdd", "local", "/var/lib/nova/instances/x/disk.eph0", "")],
             facts.Disks.ToArray());
     }
 

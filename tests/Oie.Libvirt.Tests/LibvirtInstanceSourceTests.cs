@@ -67,7 +67,7 @@ public class LibvirtInstanceSourceTests
         var nova = byName["instance-00000002"].Facts;
         Assert.Equal(
             [new DiskFacts("vda", "local", "/var/lib/nova/instances/11111111-0000-4000-8000-000000000001/disk"),
-             new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000001")],
+             new DiskFacts("vdb", "volumes", "volume-33333333-0000-4000-8000-000000000001", "33333333-0000-4000-8000-000000000001")],
             nova.Disks.ToArray());
         Assert.Equal(["tap22222222-00"], nova.Interfaces.ToArray());
         Assert.Equal([new FixedIp("10.0.0.6", 4, "22222222-0000-4000-8000-000000000001"), new FixedIp("fd00::6", 6, "22222222-0000-4000-8000-000000000001")],
@@ -75,7 +75,7 @@ public class LibvirtInstanceSourceTests
 
         var iscsi = byName["instance-iscsi"].Facts;
         Assert.Equal(
-            [new DiskFacts("vda", "unknown", "unknown"), new DiskFacts("vdb", "unknown", "unknown")], // Go: no source name, so unknown
+            [new DiskFacts("vda", "unknown", "unknown", "55555555-0000-4000-8000-000000000005"), new DiskFacts("vdb", "unknown", "unknown")], // Go: no source name, so unknown
             iscsi.Disks.ToArray());
         Assert.Empty(iscsi.Interfaces);
         Assert.Equal(1, iscsi.FlavorVcpus);

@@ -16,8 +16,16 @@ internal static unsafe partial class LibvirtNative
 
     public const uint DomainStatsState = 1 << 0;
     public const uint DomainStatsCpuTotal = 1 << 1;
+    public const uint DomainStatsBalloon = 1 << 2;
+    public const uint DomainStatsVcpu = 1 << 3;
     public const uint DomainStatsInterface = 1 << 4;
     public const uint DomainStatsBlock = 1 << 5;
+
+    /// <summary>VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES: bandwidth in bytes/s instead of MiB/s.</summary>
+    public const uint BlockJobInfoBandwidthBytes = 1 << 0;
+
+    /// <summary>VIR_DOMAIN_JOB_NONE: virDomainGetJobStats's type when no job is active.</summary>
+    public const int DomainJobNone = 0;
 
     /// <summary>VIR_UUID_STRING_BUFLEN: 36 characters plus NUL.</summary>
     public const int UuidStringBufLen = 37;
@@ -70,6 +78,24 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int virDomainInterfaceStats(DomainHandle dom, string device, VirDomainInterfaceStats* stats, nuint size);
+
+    /// <summary>A new reference the caller frees (invalid handle on error).</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial DomainHandle virDomainLookupByUUIDString(ConnectHandle conn, string uuid);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainGetBlockInfo(DomainHandle dom, string disk, VirDomainBlockInfo* info, uint flags);
+
+    /// <summary>On success <paramref name="params"/> is allocated by libvirt: free it with <see cref="virTypedParamsFree"/>.</summary>
+    [LibraryImport(Lib)]
+    public static partial int virDomainGetJobStats(DomainHandle domain, int* type, VirTypedParameter** @params, int* nparams, uint flags);
+
+    /// <summary>1 when a block job runs on <paramref name="disk"/>, 0 when none, -1 on error.</summary>
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainGetBlockJobInfo(DomainHandle dom, string disk, VirDomainBlockJobInfo* info, uint flags);
+
+    [LibraryImport(Lib)]
+    public static partial void virTypedParamsFree(VirTypedParameter* @params, int nparams);
 
     [LibraryImport(Lib)]
     public static partial int virConnectGetAllDomainStats(ConnectHandle conn, uint stats, VirDomainStatsRecord*** retStats, uint flags);

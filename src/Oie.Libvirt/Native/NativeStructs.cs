@@ -24,6 +24,26 @@ internal struct VirDomainBlockStats
     public long Errs;
 }
 
+/// <summary>struct _virDomainBlockInfo: all three in bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct VirDomainBlockInfo
+{
+    public ulong Capacity;
+    public ulong Allocation;
+    public ulong Physical;
+}
+
+/// <summary>struct _virDomainBlockJobInfo. <c>bandwidth</c> is an <c>unsigned long</c>: bytes/s with
+/// VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES, else MiB/s.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct VirDomainBlockJobInfo
+{
+    public int Type;
+    public CULong Bandwidth;
+    public ulong Cur;
+    public ulong End;
+}
+
 /// <summary>struct _virDomainInterfaceStats.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct VirDomainInterfaceStats
