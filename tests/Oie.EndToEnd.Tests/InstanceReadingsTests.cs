@@ -148,6 +148,54 @@ public sealed class InstanceReadingsTests(RealStack stack, ITestOutputHelper out
     }
 
     /// <summary>
+    /// The same readings through the published exporter with the four opt-in switches: the families carry the guest's
+    /// values in base units, the volume's serial is on its info series, and a block copy is a <c>block_copy</c> job series
+    /// while it runs and gone after its abort, with the jobs collector succeeding throughout.
+    /// </summary>
+    [SkippableFact]
+    public async Task The_exporter_serves_the_opt_in_families_in_base_units_and_a_block_copy_while_it_runs()
+    {
+        await stack.StartAsync();
+        var guest = stack.Guest.Uuid;
+        using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-optin", "-collection.interval=1s",
+            "-collector.conntrack=false", "-collector.memory", "-collector.vcpu", "-collector.disk_info", "-collector.jobs");
+        var e = await LibvirtRestartTests.UntilAsync(exporter,
+            x => x.Value("oie_memory_usable_bytes", ("instance_uuid", guest)) is not null &&
+                 x.Value("oie_vcpu_delay_seconds_total", ("instance_uuid", guest)) is not null &&
+                 x.Value("oie_exporter_collector_success", ("collector", "jobs")) == 1,
+            "the guest's balloon, vCPU delay and a successful jobs collector");
+        Assert.Equal(QemuGuest.MemoryMiB * MiB, e.Value("oie_memory_current_bytes", ("instance_uuid", guest)));
+        Assert.Equal(QemuGuest.MemoryMiB * MiB, e.Value("oie_memory_maximum_bytes", ("instance_uuid", guest)));
+        Assert.InRange(e.Value("oie_memory_rss_bytes", ("instance_uuid", guest))!.Value, 8 * MiB, 4 * QemuGuest.MemoryMiB * MiB);
+        Assert.Equal(1, e.Value("oie_vcpus", ("instance_uuid", guest)));
+        // Seconds, not ns: a guest up for minutes at most has waited far less than an hour for a host CPU.
+        Assert.InRange(e.Value("oie_vcpu_delay_seconds_total", ("instance_uuid", guest))!.Value, 0, 3600);
+        Assert.Equal(QemuGuest.LocalDiskMiB * MiB, e.Value("oie_disk_capacity_bytes", ("instance_uuid", guest), ("disk_path", "vda")));
+        Assert.Equal(1, e.Value("oie_disk_info", ("instance_uuid", guest), ("disk_path", "vdb"), ("serial", stack.Guest.VolumeSerial)));
+        Assert.Empty(e.Of("oie_job_data_total_bytes"));
+
+        var copy = stack.Run.File("vda-copy-exporter.qcow2");
+        stack.Libvirt.Virsh("blockcopy", stack.Guest.Name, "vda", "--dest", copy, "--format", "qcow2", "--bandwidth", "1", "--transient-job");
+        try
+        {
+            e = await LibvirtRestartTests.UntilAsync(exporter,
+                x => x.Value("oie_job_data_total_bytes", ("instance_uuid", guest), ("type", "block_copy"), ("disk_path", "vda")) is not null,
+                "the block copy as a job series");
+            Assert.InRange(e.Value("oie_job_data_processed_bytes", ("instance_uuid", guest), ("type", "block_copy"))!.Value,
+                0, e.Value("oie_job_data_total_bytes", ("instance_uuid", guest), ("type", "block_copy"))!.Value);
+            Assert.Equal(1, e.Value("oie_exporter_collector_success", ("collector", "jobs")));
+        }
+        finally
+        {
+            output.WriteLine($"abort: {stack.Libvirt.TryVirsh("blockjob", stack.Guest.Name, "vda", "--abort")}");
+        }
+        e = await LibvirtRestartTests.UntilAsync(exporter, x => !x.Of("oie_job_data_total_bytes").Any() &&
+                                                              x.Value("oie_exporter_collector_success", ("collector", "jobs")) == 1,
+            "the job series gone after the abort");
+        Assert.NotNull(e.Value("oie_memory_current_bytes", ("instance_uuid", guest)));
+    }
+
+    /// <summary>
     /// A second domain frozen inside a job (QEMU stopped, a monitor command holding the job): the bulk call with NOWAIT
     /// skips it, but a job call waits for the job (libvirt gives up after 30 s). Within the jobs' own budget the read
     /// returns with that domain's jobs not read and the guest's read; no second call is started for the stuck domain
