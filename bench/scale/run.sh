@@ -30,6 +30,7 @@
 #                          over its socket (test+unix://NODE?socket=…); driver: both open test://NODE in-process
 #   --port-base P          exporter on P, feed server on P+1, peer on P+57 (19120)
 #   --binary PATH          use this exporter instead of publishing one
+#   --flags "F …"          more exporter flags, e.g. "-collector.memory -collector.vcpu" (issue 18's opt-in collectors)
 #   --no-peer              skip prometheus-libvirt-exporter
 #   --work DIR             generated data and logs (/var/tmp/oie-scale); --out FILE results (DIR/results.md)
 set -euo pipefail
@@ -37,7 +38,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 HERE="$REPO/bench/scale"
 INSTANCES=1000 FLOWS=1000000 CYCLES=40 INTERVAL= REQUESTS=2000 CONCURRENCY=50 PEER_REQUESTS=100 BURSTS=20
-SOURCE=text NETNS="" BINARY="" PEER=1 WORK=/var/tmp/oie-scale OUT="" LIBVIRT=daemon PORT_BASE=19120
+SOURCE=text NETNS="" BINARY="" EXTRA_FLAGS="" PEER=1 WORK=/var/tmp/oie-scale OUT="" LIBVIRT=daemon PORT_BASE=19120
 SCRAPE_INTERVAL=1s SCRAPE_DURATION=30s
 PIDS=()
 LIBVIRTD_PID=""
@@ -64,6 +65,7 @@ parse_args() {
       --libvirt) LIBVIRT=$2; shift ;;
       --port-base) PORT_BASE=$2; shift ;;
       --binary) BINARY=$2; shift ;;
+      --flags) EXTRA_FLAGS=$2; shift ;;
       --no-peer) PEER=0 ;;
       --work) WORK=$2; shift ;;
       --out) OUT=$2; shift ;;
@@ -223,6 +225,8 @@ exporter_args() {
     netlink) args+=(-conntrack.source=netlink) ;;
     cli) ;;   # the seed's default: `conntrack -L -o extended -f ipv4` and `-f ipv6`, here in the namespace
   esac
+  # shellcheck disable=SC2206 # word splitting is the point: one flag per word
+  [ -n "$EXTRA_FLAGS" ] && args+=($EXTRA_FLAGS)
   printf '%s\n' "$EXPORTER" "${args[@]}"
 }
 

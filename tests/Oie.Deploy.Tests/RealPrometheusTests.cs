@@ -27,6 +27,7 @@ public sealed class RealPrometheusTests
                 "-emergingthreats.enable", $"-emergingthreats.url=file://{feeds}/compromised-ips.txt",
                 "-customlist.enable", $"-customlist.path={feeds}/custom-ips.txt",
                 $"-feeds.cache-dir={Path.Combine(work.FullName, "feeds")}",
+                "-collector.instance_info", "-collector.memory", "-collector.vcpu", "-collector.disk_info",
             ]);
 
             File.Copy(Repo.File("deploy", "prometheus", "alerts.yml"), Path.Combine(work.FullName, "alerts.yml"));
@@ -61,7 +62,7 @@ public sealed class RealPrometheusTests
                 foreach (var (where, expr) in queries)
                 {
                     var result = await Query(http, expr);
-                    if (result is null or { Count: 0 })
+                    if ((result is null or { Count: 0 }) && !NeedsQemu(expr))
                         empty.Add($"{where}: {expr}");
                 }
                 if (empty.Count == 0 || DateTime.UtcNow > deadline)
@@ -110,4 +111,10 @@ public sealed class RealPrometheusTests
             return null;
         }
     }
+
+    /// <summary>Families the libvirt test driver cannot give (balloon guest fields, vCPU delay, running jobs): their
+    /// panels are checked against the real QEMU guest by the end-to-end suite's dashboard test.</summary>
+    private static bool NeedsQemu(string expr) =>
+        new[] { "oie_memory_rss_bytes", "oie_memory_usable_bytes", "oie_memory_swap_", "oie_vcpu_delay_seconds_total", "oie_job_" }
+            .Any(family => expr.Contains(family, StringComparison.Ordinal));
 }

@@ -107,6 +107,9 @@ public sealed class DeploymentTests(RealStack stack, ScrapedDeployment deploymen
             catch (TimeoutException)
             {
             }
+            // Job series exist only while a migration, save, dump or block job runs (InstanceReadingsTests runs one).
+            if (failure == "no data" && query.Promql.Contains("oie_job_", StringComparison.Ordinal))
+                failure = null;
             if (failure is not null)
                 failures.Add($"{query.File} / {query.Panel}: `{query.Promql}` (from `{query.Expr}`): {failure}");
             output.WriteLine($"{(failure is null ? "ok  " : "FAIL")} {query.File} / {query.Panel}: {query.Promql}");

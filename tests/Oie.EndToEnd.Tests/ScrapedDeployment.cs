@@ -36,6 +36,8 @@ public sealed class ScrapedDeployment : IDisposable
         Exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-scraped",
         [
             "-collection.interval=1s", "-cpu.min=0",
+            // Every collector, the opt-in ones too, so that every dashboard panel has its series.
+            "-collector.instance_info", "-collector.memory", "-collector.vcpu", "-collector.disk_info", "-collector.jobs",
             $"-conntrack.command={stack.Namespace.ConntrackCommand}", "-conntrack.min=1",
             .. ThreatFeedFiles.Flags(stack.Run),
         ]);

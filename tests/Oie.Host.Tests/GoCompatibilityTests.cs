@@ -141,7 +141,14 @@ public class GoCompatibilityTests
     public async Task Process_metrics_have_the_standard_names_and_the_kernels_values()
     {
         await using var exporter = await RunningExporter.StartAsync(Quiet);
+        // The exposition, the process metrics with it, is rendered by the cycle, not by the scrape: compare what the
+        // first cycle rendered (oie_exporter_libvirt_up appears with it) with the kernel's figures read just after.
         var metrics = await exporter.Http.GetStringAsync("/metrics");
+        for (var attempt = 0; attempt < 300 && !metrics.Contains("\noie_exporter_libvirt_up ", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(50);
+            metrics = await exporter.Http.GetStringAsync("/metrics");
+        }
         double Value(string name)
         {
             var line = Assert.Single(metrics.Split('\n'), l => l.StartsWith(name + " ", StringComparison.Ordinal));
