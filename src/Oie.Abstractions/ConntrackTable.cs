@@ -54,6 +54,11 @@ public sealed class ConntrackTable
     /// entries were counted for every claimant.</summary>
     public IReadOnlyList<AmbiguousFixedIp> Ambiguous { get; init; } = [];
 
+    /// <summary>Each time during this read that the source rebuilt the table it keeps between cycles from a full dump
+    /// (<c>-conntrack.source=events</c>: events were lost, a read failed, or the periodic resync came due), by reason.
+    /// The counts are the rebuilt table's; a rebuild that could not finish failed the read instead.</summary>
+    public IReadOnlyList<string> Resyncs { get; init; } = [];
+
     public bool HasRead(IpFamily family) =>
         (Read & (family == IpFamily.V4 ? ConntrackFamilies.V4 : ConntrackFamilies.V6)) != 0;
 

@@ -21,6 +21,7 @@ public sealed class FlowAttribution : IFlowSink
     private int _v4Count;
     private int _v6Count;
     private long _flows;
+    private int _weight = 1; // what an attribution adds to its slot's count: 0 for a flow that already ended
 
     /// <param name="recordContacts">Keep every attributed entry's remote endpoint (for the threat feeds).</param>
     /// <param name="buffers">Where to keep them: the previous read's buffers, overwritten from the start (a fresh
@@ -55,6 +56,27 @@ public sealed class FlowAttribution : IFlowSink
         {
             Side(flow.Destination, flow.Source, flow.Zone, outbound: false);
         }
+    }
+
+    /// <summary>
+    /// A flow that began and ended since the last read (the events source saw both): its remotes are contacts of the
+    /// cycle, but it is no entry of the table, so it counts for no fixed IP and not in <see cref="Flows"/>.
+    /// </summary>
+    public void OnEndedFlow(in ConntrackFlow flow)
+    {
+        if (_contacts is null)
+        {
+            return;
+        }
+
+        _weight = 0;
+        Side(flow.Source, flow.Destination, flow.Zone, outbound: true);
+        if (!flow.Source.Equals(flow.Destination))
+        {
+            Side(flow.Destination, flow.Source, flow.Zone, outbound: false);
+        }
+
+        _weight = 1;
     }
 
     /// <summary>Addresses whose entries were counted for several claimants this cycle, or whose claimants no zone
@@ -139,7 +161,7 @@ public sealed class FlowAttribution : IFlowSink
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Attribute(int slot, in IpKey remote, bool outbound)
     {
-        _counts[slot]++;
+        _counts[slot] += _weight;
         if (_contacts is not null)
         {
             Record(_contacts, slot, remote, outbound);

@@ -29,6 +29,7 @@ public sealed class ConntrackContractTests
     [InlineData("conntrack.timeout", "0s")]
     [InlineData("conntrack.source", "\"cli\"")]
     [InlineData("conntrack.netns", "\"\"")]
+    [InlineData("conntrack.events.resync", "10m")]
     public void Table_source_flags_and_defaults(string name, string defaultText)
     {
         var flags = new FlagSet();

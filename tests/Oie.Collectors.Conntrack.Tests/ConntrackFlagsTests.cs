@@ -30,6 +30,32 @@ public sealed class ConntrackFlagsTests
         Assert.Equal(ConntrackSourceKind.Cli, Conntrack.Create("-conntrack.source=cli", "-conntrack.path=/tmp/x").Options.Source);
     }
 
+    [Fact]
+    public void Events_are_chosen_with_their_namespace_and_resync_period()
+    {
+        var options = Conntrack.Create("-conntrack.source=events", "-conntrack.netns=qrouter-1", "-conntrack.events.resync=90s").Options;
+        Assert.Equal(ConntrackSourceKind.Events, options.Source);
+        Assert.Equal("qrouter-1", options.Netns);
+        Assert.Equal(TimeSpan.FromSeconds(90), options.EventsResync);
+        Assert.Equal(TimeSpan.FromMinutes(10), Conntrack.Create("-conntrack.source=events").Options.EventsResync);
+    }
+
+    [Theory]
+    [InlineData("-conntrack.path=/tmp/x", "-conntrack.path reads a saved table and cannot be combined with -conntrack.source=events")]
+    [InlineData("-conntrack.command=conntrack", "-conntrack.command runs the tool, which -conntrack.source=events does not use")]
+    public void Flags_events_would_ignore_are_rejected_at_creation(string arg, string problem)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Conntrack.Create("-conntrack.source=events", arg));
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_resync_period_without_the_events_source_is_rejected_at_creation()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Conntrack.Create("-conntrack.source=netlink", "-conntrack.events.resync=5m"));
+        Assert.Contains("-conntrack.events.resync needs -conntrack.source=events", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("-conntrack.path=/tmp/x", "-conntrack.path reads a saved table and cannot be combined with -conntrack.source=netlink")]
     [InlineData("-conntrack.command=ip netns exec x conntrack", "-conntrack.command runs the tool, which -conntrack.source=netlink does not use")]
@@ -76,11 +102,13 @@ public sealed class ConntrackFlagsTests
     [InlineData("-conntrack.command=", "-conntrack.command", "must name the conntrack program")]
     [InlineData("-conntrack.command=   ", "-conntrack.command", "must name the conntrack program")]
     [InlineData("-conntrack.min=many", "-conntrack.min", "parse error")]
-    [InlineData("-conntrack.source=kernel", "-conntrack.source", "must be cli or netlink")]
-    [InlineData("-conntrack.source=", "-conntrack.source", "must be cli or netlink")]
-    [InlineData("-conntrack.source=Netlink", "-conntrack.source", "must be cli or netlink")]
+    [InlineData("-conntrack.source=kernel", "-conntrack.source", "must be cli, netlink or events")]
+    [InlineData("-conntrack.source=", "-conntrack.source", "must be cli, netlink or events")]
+    [InlineData("-conntrack.source=Netlink", "-conntrack.source", "must be cli, netlink or events")]
     [InlineData("-conntrack.netns=/run/netns/x", "-conntrack.netns", "not a path")]
     [InlineData("-conntrack.netns=..", "-conntrack.netns", "not a path")]
+    [InlineData("-conntrack.events.resync=often", "-conntrack.events.resync", "parse error")]
+    [InlineData("-conntrack.events.resync=0s", "-conntrack.events.resync", "must be greater than zero")]
     public void Bad_values_fail_parsing_naming_the_flag(string arg, string flag, string problem)
     {
         var flags = new FlagSet();

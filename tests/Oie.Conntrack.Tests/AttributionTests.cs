@@ -34,6 +34,19 @@ public class AttributionTests
     }
 
     [Fact]
+    public void A_flow_that_already_ended_is_a_contact_but_no_entry()
+    {
+        var attribution = new FlowAttribution(FixedIpIndex.Build([Web, Db]), recordContacts: true);
+
+        attribution.OnEndedFlow(Flow("10.0.0.5", "198.51.100.9"));
+        attribution.OnFlow(Flow("198.51.100.9", "10.0.0.6"));
+
+        Assert.Equal([0, 0, 1], attribution.Counts.ToArray());
+        Assert.Equal(1, attribution.Flows);
+        Assert.Equal([new ContactV4((uint)Remote.Value, 0, true), new ContactV4((uint)Remote.Value, 2, false)], attribution.ContactsV4.ToArray());
+    }
+
+    [Fact]
     public void Contacts_are_not_kept_unless_asked_for()
     {
         var attribution = new FlowAttribution(FixedIpIndex.Build([Web]));

@@ -8,7 +8,7 @@ namespace Oie.Conntrack.Tests;
 /// <summary>One conntrack entry as the kernel dumps it (also linked into the benchmarks).</summary>
 /// <param name="OriginalZone">A zone of the original direction only (CTA_TUPLE_ZONE inside the original tuple).</param>
 internal readonly record struct DumpEntry(ConntrackFlow Flow, ushort SourcePort = 40000, ushort DestinationPort = 443, ushort Zone = 0, uint Mark = 0, uint Status = 0x18e,
-    ushort OriginalZone = 0)
+    ushort OriginalZone = 0, uint Id = 0xC0FFEE)
 {
     /// <summary>The flow the parser should make of this entry: its tuple with the entry's zone.</summary>
     public ConntrackFlow Parsed => new(Flow.Source, Flow.Destination, Flow.Protocol, Zone != 0 ? Zone : OriginalZone);
@@ -96,10 +96,22 @@ internal static class NetlinkDumps
         return buffer[..writer.Length];
     }
 
-    public static void WriteEntry(ref NetlinkMessageWriter writer, DumpEntry entry, uint sequence = Sequence)
+    /// <summary>An event as ctnetlink_conntrack_event sends it: the entry's attributes, sequence 0, a NEW marked
+    /// NLM_F_CREATE | NLM_F_EXCL, a DESTROY typed IPCTNL_MSG_CT_DELETE.</summary>
+    public static byte[] Event(DumpEntry entry, bool destroy)
+    {
+        var buffer = new byte[MaxEntryLength];
+        var writer = new NetlinkMessageWriter(buffer);
+        WriteEntry(ref writer, entry, 0, destroy ? CtNetlink.CtDelete : CtNetlink.CtNew,
+            destroy ? (ushort)0 : (ushort)(CtNetlink.NlmFCreate | CtNetlink.NlmFExcl));
+        return buffer[..writer.Length];
+    }
+
+    public static void WriteEntry(ref NetlinkMessageWriter writer, DumpEntry entry, uint sequence = Sequence,
+        ushort type = CtNetlink.CtGet, ushort flags = CtNetlink.NlmFMulti)
     {
         ConntrackFlow flow = entry.Flow;
-        writer.BeginMessage(CtNetlink.CtGet, CtNetlink.NlmFMulti, sequence, 77);
+        writer.BeginMessage(type, flags, sequence, 77);
         writer.NfGenMsg(flow.Source.IsV4 ? CtNetlink.AfInet : CtNetlink.AfInet6);
         WriteTuple(ref writer, CtNetlink.CtaTupleOrig, flow.Source, flow.Destination, flow.Protocol, entry.SourcePort, entry.DestinationPort, entry.OriginalZone);
         WriteTuple(ref writer, CtNetlink.CtaTupleReply, flow.Destination, flow.Source, flow.Protocol, entry.DestinationPort, entry.SourcePort);
@@ -126,7 +138,7 @@ internal static class NetlinkDumps
         writer.AttributeU32BigEndian(CtNetlink.CtaMark, entry.Mark);
         WriteCounters(ref writer, 9);
         WriteCounters(ref writer, 10);
-        writer.AttributeU32BigEndian(12, 0xC0FFEE);
+        writer.AttributeU32BigEndian(CtNetlink.CtaId, entry.Id);
         writer.AttributeU32BigEndian(11, 1);
         writer.EndMessage();
     }

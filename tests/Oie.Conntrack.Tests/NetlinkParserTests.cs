@@ -44,7 +44,7 @@ public class NetlinkParserTests
         byte[] message = NetlinkDumps.Entry(new DumpEntry(V4, Zone: 7, Mark: 0xDEADBEEF, Status: 0x18e));
         Assert.True(ConntrackEntryParser.TryParse(message.AsSpan(CtNetlink.NetlinkHeaderLength), out ConntrackFlow flow, out ConntrackEntryDetails details));
         Assert.Equal(new ConntrackFlow(V4.Source, V4.Destination, V4.Protocol, zone: 7), flow); // the original tuple, not the reply tuple written right after it
-        Assert.Equal(new ConntrackEntryDetails(0x18e, 0xDEADBEEF, 7), details);
+        Assert.Equal(new ConntrackEntryDetails(0x18e, 0xDEADBEEF, 7, Id: 0xC0FFEE), details);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public static class ConntrackDump
     public static ConntrackReadResult Read<TSink>(string? netns, TSink sink, CancellationToken cancellationToken, TimeSpan? timeout = null)
         where TSink : IFlowSink
     {
-        long deadline = timeout is { } limit ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        long deadline = DeadlineAfter(timeout);
         using NetlinkSocket socket = NetlinkSocket.OpenNetfilter(netns, SocketReceiveBuffer);
         return ReadFrom(socket, sink, cancellationToken, deadline);
     }
@@ -36,6 +36,15 @@ public static class ConntrackDump
     public static ConntrackReadResult ReadFrom<TSink>(NetlinkSocket socket, TSink sink, CancellationToken cancellationToken,
         long deadlineTimestamp = long.MaxValue)
         where TSink : IFlowSink
+    {
+        var flows = new FlowSinkEntries<TSink>(sink);
+        return ReadEntriesFrom(socket, ref flows, cancellationToken, deadlineTimestamp);
+    }
+
+    /// <summary>As <see cref="ReadFrom{TSink}"/>, handing each entry message to <paramref name="handler"/> unparsed.</summary>
+    public static ConntrackReadResult ReadEntriesFrom<THandler>(NetlinkSocket socket, ref THandler handler,
+        CancellationToken cancellationToken, long deadlineTimestamp = long.MaxValue)
+        where THandler : IConntrackEntryHandler
     {
         ArgumentNullException.ThrowIfNull(socket);
         uint sequence = (uint)Environment.TickCount64 | 1;
@@ -55,7 +64,7 @@ public static class ConntrackDump
                     throw new OperationCanceledException("the conntrack dump passed its deadline");
                 }
 
-                if (parser.Parse(buffer.AsSpan(0, received), ref sink))
+                if (parser.ParseEntries(buffer.AsSpan(0, received), ref handler))
                 {
                     return parser.Result;
                 }
@@ -66,6 +75,10 @@ public static class ConntrackDump
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Deadline as a <see cref="Stopwatch"/> timestamp, <see cref="long.MaxValue"/> for none.</summary>
+    public static long DeadlineAfter(TimeSpan? timeout) =>
+        timeout is { } limit ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
     /// <summary>The dump request: IPCTNL_MSG_CT_GET, NLM_F_REQUEST | NLM_F_DUMP, nfgenmsg family AF_UNSPEC.</summary>
     public static int WriteRequest(Span<byte> destination, uint sequence)

@@ -25,6 +25,22 @@ public struct ConntrackDumpParser(uint sequence)
     public bool Parse<TSink>(ReadOnlySpan<byte> datagram, ref TSink sink)
         where TSink : IFlowSink
     {
+        var flows = new FlowSinkEntries<TSink>(sink);
+        try
+        {
+            return ParseEntries(datagram, ref flows);
+        }
+        finally
+        {
+            sink = flows.Sink; // a struct sink's state goes back to the caller
+        }
+    }
+
+    /// <summary>As <see cref="Parse{TSink}"/>, handing each entry message's payload to <paramref name="handler"/>
+    /// unparsed (the events source keeps more of an entry than a flow).</summary>
+    public bool ParseEntries<THandler>(ReadOnlySpan<byte> datagram, ref THandler handler)
+        where THandler : IConntrackEntryHandler
+    {
         if (Done)
         {
             throw new InvalidOperationException("the dump already ended");
@@ -35,52 +51,35 @@ public struct ConntrackDumpParser(uint sequence)
             throw new ConntrackDumpException("the kernel sent an empty netlink datagram");
         }
 
-        while (!datagram.IsEmpty)
+        var messages = new NetlinkMessageReader(datagram);
+        while (messages.TryRead(out ushort type, out _, out uint messageSequence, out ReadOnlySpan<byte> payload))
         {
-            if (datagram.Length < CtNetlink.NetlinkHeaderLength)
-            {
-                throw Truncated($"{datagram.Length} bytes left, less than a netlink header");
-            }
-
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(datagram);
-            if (length < CtNetlink.NetlinkHeaderLength || length > (uint)datagram.Length)
-            {
-                throw Truncated($"a message claims {length} bytes with {datagram.Length} left in its datagram");
-            }
-
-            ushort type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[4..]);
-            uint messageSequence = BinaryPrimitives.ReadUInt32LittleEndian(datagram[8..]);
             if (messageSequence != sequence)
             {
                 throw new ConntrackDumpException($"a netlink message of another request arrived (sequence {messageSequence}, want {sequence})");
             }
 
-            ReadOnlySpan<byte> payload = datagram[CtNetlink.NetlinkHeaderLength..(int)length];
-            if (OnMessage(type, payload, ref sink))
+            if (OnMessage(type, payload, ref handler))
             {
                 Done = true;
                 return true;
             }
-
-            int next = CtNetlink.Align((int)length);
-            datagram = next >= datagram.Length ? default : datagram[next..];
         }
 
         return false;
     }
 
     /// <summary>True at NLMSG_DONE.</summary>
-    private bool OnMessage<TSink>(ushort type, ReadOnlySpan<byte> payload, ref TSink sink)
-        where TSink : IFlowSink
+    private bool OnMessage<THandler>(ushort type, ReadOnlySpan<byte> payload, ref THandler handler)
+        where THandler : IConntrackEntryHandler
     {
         switch (type)
         {
             case CtNetlink.CtGet or CtNetlink.CtNew:
                 _entries++;
-                if (ConntrackEntryParser.TryParse(payload, out ConntrackFlow flow, out _))
+                if (handler.OnEntry(payload))
                 {
                     _flows++;
-                    sink.OnFlow(in flow);
                 }
                 else
                 {
@@ -112,4 +111,29 @@ public struct ConntrackDumpParser(uint sequence)
     }
 
     private static ConntrackDumpException Truncated(string what) => new($"truncated netlink message: {what}");
+}
+
+/// <summary>Parses each entry into a flow for an <see cref="IFlowSink"/>; specialised per sink, so it costs nothing
+/// over calling the sink directly.</summary>
+internal struct FlowSinkEntries<TSink>(TSink sink) : IConntrackEntryHandler
+    where TSink : IFlowSink
+{
+    public TSink Sink = sink;
+
+    public bool OnEntry(ReadOnlySpan<byte> payload)
+    {
+        if (!ConntrackEntryParser.TryParse(payload, out ConntrackFlow flow, out _))
+        {
+            return false;
+        }
+
+        Sink.OnFlow(in flow);
+        return true;
+    }
+}
+
+/// <summary>Takes one entry message of a dump (the payload after nlmsghdr); false when it is malformed.</summary>
+public interface IConntrackEntryHandler
+{
+    bool OnEntry(ReadOnlySpan<byte> payload);
 }

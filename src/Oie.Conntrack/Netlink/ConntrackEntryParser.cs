@@ -7,7 +7,8 @@ namespace Oie.Conntrack.Netlink;
 /// <param name="Status">CTA_STATUS: the IPS_* bits (ASSURED, SEEN_REPLY, OFFLOAD, ...).</param>
 /// <param name="Mark">CTA_MARK.</param>
 /// <param name="Zone">CTA_ZONE, the entry's conntrack zone.</param>
-public readonly record struct ConntrackEntryDetails(uint Status, uint Mark, ushort Zone);
+/// <param name="Id">CTA_ID, 0 when absent: what the events source tells entries apart by, with the tuple.</param>
+public readonly record struct ConntrackEntryDetails(uint Status, uint Mark, ushort Zone, uint Id = 0);
 
 /// <summary>
 /// Reads one ctnetlink entry (the payload after <c>nlmsghdr</c>: <c>nfgenmsg</c>, then attributes) into the same
@@ -20,9 +21,16 @@ public static class ConntrackEntryParser
     /// <summary>False when the entry is malformed: broken attribute lengths, no original tuple, a missing or
     /// wrong-sized address or protocol, source and destination of different families, or a family other than the
     /// message's.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> payload, out ConntrackFlow flow, out ConntrackEntryDetails details)
+    public static bool TryParse(ReadOnlySpan<byte> payload, out ConntrackFlow flow, out ConntrackEntryDetails details) =>
+        TryParse(payload, out flow, out details, out _);
+
+    /// <param name="originalTuple">The CTA_TUPLE_ORIG attribute's payload as the kernel wrote it (ports, ICMP id and
+    /// the original zone included): the same bytes in a dump and in every event of the entry.</param>
+    public static bool TryParse(ReadOnlySpan<byte> payload, out ConntrackFlow flow, out ConntrackEntryDetails details,
+        out ReadOnlySpan<byte> originalTuple)
     {
         flow = default;
+        originalTuple = default;
         details = default;
         if (payload.Length < CtNetlink.NfGenMsgLength)
         {
@@ -31,7 +39,7 @@ public static class ConntrackEntryParser
 
         byte family = payload[0];
         bool haveTuple = false;
-        uint status = 0, mark = 0;
+        uint status = 0, mark = 0, id = 0;
         ushort zone = 0, originalZone = 0;
         var attributes = new NetlinkAttributeReader(payload[CtNetlink.NfGenMsgLength..]);
         while (attributes.TryRead(out ushort type, out ReadOnlySpan<byte> value))
@@ -45,12 +53,16 @@ public static class ConntrackEntryParser
                     }
 
                     haveTuple = true;
+                    originalTuple = value;
                     break;
                 case CtNetlink.CtaStatus when value.Length == 4:
                     status = BinaryPrimitives.ReadUInt32BigEndian(value);
                     break;
                 case CtNetlink.CtaMark when value.Length == 4:
                     mark = BinaryPrimitives.ReadUInt32BigEndian(value);
+                    break;
+                case CtNetlink.CtaId when value.Length == 4:
+                    id = BinaryPrimitives.ReadUInt32BigEndian(value);
                     break;
                 case CtNetlink.CtaZone when value.Length == 2:
                     zone = BinaryPrimitives.ReadUInt16BigEndian(value);
@@ -67,6 +79,7 @@ public static class ConntrackEntryParser
         if (attributes.Malformed || !haveTuple || flow.Source.Family != expected)
         {
             flow = default;
+            originalTuple = default;
             return false;
         }
 
@@ -76,7 +89,7 @@ public static class ConntrackEntryParser
         }
 
         flow = new ConntrackFlow(flow.Source, flow.Destination, flow.Protocol, zone);
-        details = new ConntrackEntryDetails(status, mark, zone);
+        details = new ConntrackEntryDetails(status, mark, zone, id);
         return true;
     }
 

@@ -14,6 +14,8 @@ internal static unsafe partial class LibC
     public const int SolSocket = 1;
     public const int SoRcvbuf = 8;
     public const int SoRcvbufforce = 33;
+    public const int SolNetlink = 270;
+    public const int NetlinkAddMembership = 1;
     public const int MsgTrunc = 0x20;
     public const int MsgDontwait = 0x40;
     public const short PollIn = 0x1;

@@ -20,20 +20,29 @@ public sealed unsafe class NetlinkSocket : IDisposable
     ~NetlinkSocket() => Close();
 
     /// <summary>Opens a socket in this process's network namespace, or in <c>/run/netns/<paramref name="netns"/></c>.</summary>
-    public static NetlinkSocket OpenNetfilter(string? netns, int receiveBuffer)
+    public static NetlinkSocket OpenNetfilter(string? netns, int receiveBuffer) =>
+        InNamespace(netns, () => Create(receiveBuffer));
+
+    /// <summary>
+    /// Runs <paramref name="action"/> in this process's network namespace, or on a throw-away thread that has entered
+    /// <c>/run/netns/<paramref name="netns"/></c> (sockets it creates and <c>/proc/sys/net</c> files it opens belong
+    /// to that namespace). Its exception is rethrown here.
+    /// </summary>
+    public static T InNamespace<T>(string? netns, Func<T> action)
     {
+        ArgumentNullException.ThrowIfNull(action);
         if (string.IsNullOrEmpty(netns))
         {
-            return Create(receiveBuffer);
+            return action();
         }
 
-        NetlinkSocket? socket = null;
+        T result = default!;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>
         {
             try
             {
-                socket = CreateIn(netns, receiveBuffer);
+                result = RunIn(netns, action);
             }
             catch (Exception ex)
             {
@@ -47,10 +56,10 @@ public sealed unsafe class NetlinkSocket : IDisposable
         thread.Start();
         thread.Join();
         failure?.Throw();
-        return socket!;
+        return result;
     }
 
-    private static NetlinkSocket CreateIn(string netns, int receiveBuffer)
+    private static T RunIn<T>(string netns, Func<T> action)
     {
         if (netns.Contains('/', StringComparison.Ordinal) || netns is "." or "..")
         {
@@ -79,11 +88,11 @@ public sealed unsafe class NetlinkSocket : IDisposable
 
             try
             {
-                return Create(receiveBuffer);
+                return action();
             }
             finally
             {
-                // The socket keeps the namespace it was made in; going back is hygiene (this thread ends here anyway).
+                // A socket keeps the namespace it was made in; going back is hygiene (this thread ends here anyway).
                 _ = LibC.SetNs(own, LibC.CloneNewnet);
             }
         }
@@ -133,6 +142,17 @@ public sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
+    /// <summary>Joins a netlink multicast group (NETLINK_ADD_MEMBERSHIP): ctnetlink's event groups are
+    /// <see cref="CtNetlink.GroupConntrackNew"/> and <see cref="CtNetlink.GroupConntrackDestroy"/>.</summary>
+    public void Subscribe(int group)
+    {
+        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        if (LibC.SetSockOpt(_fd, LibC.SolNetlink, LibC.NetlinkAddMembership, &group, sizeof(int)) != 0)
+        {
+            throw new ConntrackDumpException($"cannot join netlink group {group}: {LibC.Describe(Marshal.GetLastPInvokeError())}");
+        }
+    }
+
     /// <summary>Sends one request to the kernel.</summary>
     public void Send(ReadOnlySpan<byte> message)
     {
@@ -164,19 +184,44 @@ public sealed unsafe class NetlinkSocket : IDisposable
     /// </summary>
     public int Receive(Span<byte> buffer, CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (TryReceive(buffer, out int received))
+            {
+                case ReceiveStatus.Datagram:
+                    return received;
+                case ReceiveStatus.Empty:
+                    Wait();
+                    break;
+                default:
+                    throw new ConntrackDumpException("the kernel dropped part of the dump (ENOBUFS: the socket's receive buffer overran)");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes one datagram if one is queued, without waiting: <see cref="ReceiveStatus.Empty"/> when none is,
+    /// <see cref="ReceiveStatus.Overrun"/> when the kernel reports ENOBUFS (it dropped messages for this socket; the
+    /// next call returns what is still queued). A datagram larger than the buffer and any other error throw
+    /// <see cref="ConntrackDumpException"/>.
+    /// </summary>
+    public ReceiveStatus TryReceive(Span<byte> buffer, out int length)
+    {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
+        length = 0;
         fixed (byte* data = buffer)
         {
             while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 // MSG_TRUNC: the datagram's real length comes back even when it did not fit.
                 nint received = LibC.Recv(_fd, data, (nuint)buffer.Length, LibC.MsgDontwait | LibC.MsgTrunc);
                 if (received >= 0)
                 {
-                    return received <= buffer.Length
+                    length = received <= buffer.Length
                         ? (int)received
                         : throw new ConntrackDumpException($"a netlink datagram of {received} bytes did not fit the {buffer.Length}-byte receive buffer");
+                    return ReceiveStatus.Datagram;
                 }
 
                 int errno = Marshal.GetLastPInvokeError();
@@ -185,10 +230,9 @@ public sealed unsafe class NetlinkSocket : IDisposable
                     case LibC.Eintr:
                         continue;
                     case LibC.Eagain:
-                        Wait();
-                        continue;
+                        return ReceiveStatus.Empty;
                     case LibC.Enobufs:
-                        throw new ConntrackDumpException("the kernel dropped part of the dump (ENOBUFS: the socket's receive buffer overran)");
+                        return ReceiveStatus.Overrun;
                     default:
                         throw new ConntrackDumpException($"cannot receive from the netlink socket: {LibC.Describe(errno)}");
                 }
@@ -223,4 +267,17 @@ public sealed unsafe class NetlinkSocket : IDisposable
             _ = LibC.Close(fd);
         }
     }
+}
+
+/// <summary>What <see cref="NetlinkSocket.TryReceive"/> found.</summary>
+public enum ReceiveStatus
+{
+    /// <summary>A datagram was received.</summary>
+    Datagram,
+
+    /// <summary>Nothing is queued (EAGAIN).</summary>
+    Empty,
+
+    /// <summary>ENOBUFS: the kernel dropped messages because the receive buffer was full.</summary>
+    Overrun,
 }

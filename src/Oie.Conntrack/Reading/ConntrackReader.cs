@@ -30,11 +30,16 @@ public sealed partial class ConntrackReader
         _timeout = options.Timeout;
         _source = options.ReadsFile ? new FileConntrackSource(options.Path, options.Timeout)
             : options.Source == ConntrackSourceKind.Netlink ? new NetlinkConntrackSource(options.Netns, options.Timeout)
+            : options.Source == ConntrackSourceKind.Events ? new EventsConntrackSource(options.Netns, options.Timeout, options.EventsResync, logger)
             : new ToolConntrackSource(options.Command, options.Timeout);
         _maxFile = new ConntrackMaxFile(options.MaxPath);
         _logger = logger;
         LogReading(_source.Display, GoDuration.Format(options.Timeout));
     }
+
+    /// <summary>The reasons the source may rebuild its table for (<see cref="ConntrackTable.Resyncs"/>); none but
+    /// for the events source.</summary>
+    public IReadOnlyList<string> ResyncReasons => _source is EventsConntrackSource ? EventsConntrackSource.ResyncReasons : [];
 
     /// <summary>Reads the table once, attributing it to <paramref name="index"/>.</summary>
     /// <param name="recordContacts">Keep each attributed entry's remote endpoint (a threat feed is enabled).</param>
@@ -86,6 +91,7 @@ public sealed partial class ConntrackReader
             ContactsV4 = v4,
             ContactsV6 = v6,
             Ambiguous = ambiguous,
+            Resyncs = _source.TakeResyncs(),
         };
     }
 

@@ -14,6 +14,10 @@ internal interface IConntrackSource
     /// print a conntrack table is reported in its <see cref="ListingRead.Error"/>; the others are still read.
     /// </summary>
     IReadOnlyList<ListingRead> Read(FlowAttribution sink, CancellationToken deadline);
+
+    /// <summary>Why the source rebuilt the table it keeps since the last call (one reason per rebuild); only a
+    /// source that keeps a table between reads has any.</summary>
+    IReadOnlyList<string> TakeResyncs() => [];
 }
 
 /// <summary>One listing of the table: the families it covers, what it read, and why it failed (null when read whole).</summary>

@@ -19,6 +19,7 @@ internal sealed partial class ConntrackStage(
     ILogger<ConntrackStage> logger) : IDisposable
 {
     private string? _lastError;
+    private readonly bool _resyncsShown = ShowResyncs(reader, self);
 
     public void Dispose() => zones?.Dispose();
 
@@ -36,8 +37,18 @@ internal sealed partial class ConntrackStage(
         return table;
     }
 
+    /// <summary>A source that keeps its table between cycles shows its resync counters from the start, at 0.</summary>
+    private static bool ShowResyncs(ConntrackReader reader, SelfMetrics self)
+    {
+        foreach (var reason in reader.ResyncReasons)
+            self.ConntrackResyncs.WithLabels(reason);
+        return reader.ResyncReasons.Count > 0;
+    }
+
     private void Report(ConntrackTable table)
     {
+        foreach (var reason in table.Resyncs)
+            self.ConntrackResyncs.WithLabels(reason).Inc();
         self.ConntrackReadSuccess.WithLabels("ipv4").Set(table.HasRead(Net.IpFamily.V4) ? 1 : 0);
         self.ConntrackReadSuccess.WithLabels("ipv6").Set(table.HasRead(Net.IpFamily.V6) ? 1 : 0);
         self.AmbiguousFixedIps.Set(table.Ambiguous.Count);

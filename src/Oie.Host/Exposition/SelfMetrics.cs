@@ -42,6 +42,9 @@ internal sealed class SelfMetrics
         ZonePorts = factory.CreateGauge("oie_exporter_conntrack_zone_ports",
             "Neutron ports whose conntrack zone the last cycle read from the node's Neutron backend (0 while it could not be read or none is in use).",
             new GaugeConfiguration { LabelNames = ["backend"], SuppressInitialValue = true });
+        _conntrackResyncs = new Lazy<Counter>(() => factory.CreateCounter("oie_exporter_conntrack_resyncs_total",
+            "Times -conntrack.source=events rebuilt its table from a full dump, by reason: overflow (the kernel dropped events: ENOBUFS), periodic (-conntrack.events.resync), error (a read failed).",
+            "reason"));
         _authFailures = new Lazy<Counter>(() => factory.CreateCounter("oie_exporter_http_auth_failures_total",
             "HTTP requests refused because their basic-auth credentials did not match basic_auth_users (requests without credentials are not counted)."));
         foreach (var stage in Stages)
@@ -66,6 +69,11 @@ internal sealed class SelfMetrics
     public Gauge AmbiguousFixedIps { get; }
     public Gauge ConntrackReadSuccess { get; }
     public Gauge ZonePorts { get; }
+
+    /// <summary>Registered on first use, by a conntrack source that keeps its table between cycles (events): with
+    /// another source the exposition does not change.</summary>
+    public Counter ConntrackResyncs => _conntrackResyncs.Value;
+    private readonly Lazy<Counter> _conntrackResyncs;
 
     /// <summary>Registered on first use, which is when -web.config.file sets basic_auth_users: without it the
     /// exposition does not change.</summary>
