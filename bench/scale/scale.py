@@ -265,6 +265,8 @@ def exporter_rows(directory, meta):
     where = "test driver in libvirtd over its socket" if daemon else "in-process test driver"
     row(f"&nbsp;&nbsp;libvirt stage ({meta['instances']:,} domains, {where}), p50 / p99",
         lambda m: f"{c(m, 'libvirt_ms_p50')} / {c(m, 'libvirt_ms_p99')}")
+    row("&nbsp;&nbsp;collectors stage (every collector, threat contacts included), p50 / p99",
+        lambda m: f"{c(m, 'collectors_ms_p50')} / {c(m, 'collectors_ms_p99')}")
     row("&nbsp;&nbsp;render (exposition + gzip), p50 / p99",
         lambda m: f"{c(m, 'render_ms_p50')} / {c(m, 'render_ms_p99')}")
     if any((runs[m] or {}).get("gc_ms_p50") for m in modes):
