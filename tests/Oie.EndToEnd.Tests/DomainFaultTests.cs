@@ -18,23 +18,9 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
         await stack.StartAsync();
         output.WriteLine(stack.StartupTimes);
         using var stuck = StartPausedDomain("0002", "stuck-vm", "10.0.0.6");
-        var qemu = stuck.QemuPid.ToString(CultureInfo.InvariantCulture);
-        Daemon? holder = null;
-        try
+        // QEMU frozen: its monitor never answers, and a monitor command holds the domain's job and waits forever.
+        using (var job = await StuckJob.HoldAsync(stack.Run, stuck, "virsh-job-holder"))
         {
-            // QEMU frozen: its monitor never answers. A monitor command now takes the domain's job and waits forever.
-            Sh.Run("kill", "-STOP", qemu);
-            holder = Daemon.StartAs(stack.Run, "virsh-job-holder", "virsh", "virsh", "-c", LibvirtDaemon.Uri,
-                "qemu-monitor-command", stuck.Name, """{"execute":"query-status"}""");
-            // Held once a NOWAIT stats call skips the monitor-backed block counters (a probe that found the job free would
-            // take it and hang itself, which leaves the job held just the same).
-            await Poll.UntilAsync(() =>
-            {
-                var (code, stdout, _) = Sh.Try(TimeSpan.FromSeconds(3), "virsh", "-c", LibvirtDaemon.Uri, "domstats", "--nowait", "--block", stuck.Name);
-                return code == -1 || (code == 0 && stdout.Contains("block.0.name", StringComparison.Ordinal) &&
-                                      !stdout.Contains("block.0.rd.reqs", StringComparison.Ordinal));
-            }, TimeSpan.FromSeconds(20), () => "the stuck domain's job was never held\n" + holder.Log());
-
             using var exporter = await ExporterProcess.StartAsync(stack.Run, "exporter-stuck", "-collection.interval=1s", "-collector.conntrack=false");
             var guest = stack.Guest.Uuid;
             var first = await LibvirtRestartTests.UntilAsync(exporter,
@@ -56,12 +42,7 @@ public sealed class DomainFaultTests(RealStack stack, ITestOutputHelper output)
             // The stuck domain is still listed with what needs no monitor (its facts: thresholds), just without block counters.
             Assert.NotNull(last.Value("oie_disk_r_alert_threshold", ("instance_uuid", stuck.Uuid)));
             Assert.Null(last.Value("oie_disk_r_requests", ("instance_uuid", stuck.Uuid)));
-            Assert.False(holder.HasExited, "the job holder finished: QEMU was not stuck\n" + holder.Log());
-        }
-        finally
-        {
-            Sh.Try("kill", "-CONT", qemu);
-            holder?.Dispose();
+            Assert.False(job.Holder.HasExited, "the job holder finished: QEMU was not stuck\n" + job.Holder.Log());
         }
     }
 

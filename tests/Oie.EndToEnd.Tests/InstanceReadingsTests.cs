@@ -214,22 +214,10 @@ public sealed class InstanceReadingsTests(RealStack stack, ITestOutputHelper out
                 NovaMetadata = DomainSpec.Nova("jobs-stuck", "10.0.0.18"),
             },
             paused: true);
-        var qemu = stuck.QemuPid.ToString(CultureInfo.InvariantCulture);
         var budget = TimeSpan.FromMilliseconds(500);
         using var source = Source(budget);
-        Daemon? holder = null;
-        try
+        using (var job = await StuckJob.HoldAsync(stack.Run, stuck, "virsh-jobs-holder"))
         {
-            Sh.Run("kill", "-STOP", qemu);
-            holder = Daemon.StartAs(stack.Run, "virsh-jobs-holder", "virsh", "virsh", "-c", LibvirtDaemon.Uri,
-                "qemu-monitor-command", stuck.Name, """{"execute":"query-status"}""");
-            await Poll.UntilAsync(() =>
-            {
-                var (code, stdout, _) = Sh.Try(TimeSpan.FromSeconds(3), "virsh", "-c", LibvirtDaemon.Uri, "domstats", "--nowait", "--block", stuck.Name);
-                return code == -1 || (code == 0 && stdout.Contains("block.0.name", StringComparison.Ordinal) &&
-                                      !stdout.Contains("block.0.rd.reqs", StringComparison.Ordinal));
-            }, TimeSpan.FromSeconds(20), () => "the stuck domain's job was never held\n" + holder.Log());
-
             // The worker may meet the stuck domain before the guest: then the guest is read on the next cycle.
             LibvirtReadResult? result = null;
             var slowest = TimeSpan.Zero;
@@ -252,18 +240,13 @@ public sealed class InstanceReadingsTests(RealStack stack, ITestOutputHelper out
             Assert.False(Assert.Single(again.Instances, i => i.Facts.InstanceUuid == stuck.Uuid).Stats.JobsRead);
             Assert.True(Guest(again)!.Stats.JobsRead);
             Assert.Same(abandoned, Assert.Single(source.JobReader.Abandoned));
-            Assert.False(holder.HasExited, "the job holder finished: QEMU was not stuck\n" + holder.Log());
+            Assert.False(job.Holder.HasExited, "the job holder finished: QEMU was not stuck\n" + job.Holder.Log());
 
-            Sh.Run("kill", "-CONT", qemu);
+            job.Resume();
             await abandoned.WaitAsync(Patience);
             await Poll.UntilAsync(() => source.Read().Instances.Any(i => i.Facts.InstanceUuid == stuck.Uuid && i.Stats.JobsRead),
                 Patience, () => "the formerly stuck domain's jobs read again\n" + stack.Logs());
             Assert.Equal(0, source.JobReader.InFlight);
-        }
-        finally
-        {
-            Sh.Try("kill", "-CONT", qemu);
-            holder?.Dispose();
         }
     }
 }

@@ -106,18 +106,4 @@ public class InstanceReadingsTests
         Assert.Single(log.Lines, l => l.Contains("does not report domain jobs", StringComparison.Ordinal));
         Assert.Equal(0, source.JobReader.InFlight);
     }
-
-    private sealed class LogLines : Microsoft.Extensions.Logging.ILogger<LibvirtInstanceSource>
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyList<string> Lines => [.. _lines];
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
-            Exception? exception, Func<TState, Exception?, string> formatter) => _lines.Enqueue(formatter(state, exception));
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    }
 }

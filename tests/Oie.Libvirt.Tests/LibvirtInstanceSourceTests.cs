@@ -319,21 +319,6 @@ public class LibvirtInstanceSourceTests
         return node[..start] + domain.Replace(oldText, newText, StringComparison.Ordinal) + node[end..];
     }
 
-    /// <summary>The formatted lines the source logged.</summary>
-    private sealed class LogLines : Microsoft.Extensions.Logging.ILogger<LibvirtInstanceSource>
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyList<string> Lines => [.. _lines];
-
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
-            Exception? exception, Func<TState, Exception?, string> formatter) => _lines.Enqueue(formatter(state, exception));
-
-        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-    }
-
     private static string RemoveDomain(string node, string name)
     {
         var at = node.IndexOf($"<name>{name}</name>", StringComparison.Ordinal);
