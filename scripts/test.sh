@@ -21,7 +21,7 @@ else
   echo "Failed!  - AOT publish had warnings or errors" | tee -a "$log"; status=1
 fi
 
-dotnet test Oie.sln -c Release 2>&1 | tee -a "$log" || status=$?
+dotnet test Oie.slnx -c Release 2>&1 | tee -a "$log" || status=$?
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
