@@ -22,6 +22,13 @@ else
 fi
 
 dotnet test Oie.slnx -c Release 2>&1 | tee -a "$log" || status=$?
+# A plugin's folder may hold its own tests (src/Oie.Feeds.Foo/tests/…, as samples/Oie.Feeds.Sample does): adding a
+# feed is its folder and its plugins.json line, so run the folder tests the solution does not list.
+for project in src/*/tests/*/*.csproj samples/*/tests/*/*.csproj; do
+  [ -e "$project" ] || continue
+  grep -qF "$(basename "$project")" Oie.slnx && continue
+  dotnet test "$project" -c Release 2>&1 | tee -a "$log" || status=$?
+done
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

@@ -4,7 +4,7 @@ namespace Oie.Feeds.Sample;
 
 /// <summary>
 /// A sample feed in an internal format: one address or CIDR per line, a comma, and a score from 0 to 100; <c>#</c>
-/// comments. Only entries scoring at least <c>-scoredlist.min-score</c> are listed, so one file can serve teams with
+/// comments. Only entries scoring at least <c>-NAME.min-score</c> are listed, so one file can serve teams with
 /// different tolerances. Copy this project to start a feed of your own; docs/plugins.md walks through it.
 /// </summary>
 /// <example>
@@ -17,26 +17,25 @@ namespace Oie.Feeds.Sample;
 /// </example>
 public sealed class ScoredListFeed(FeedDescriptor descriptor, int minScore) : IThreatFeed, IThreatFeedPlugin
 {
-    /// <summary>The plugins.json name: the host adds <c>-scoredlist.enable</c> and labels the health metrics with it.</summary>
-    public const string Name = "scoredlist";
-
-    public const string MetricName = "oie_scoredlist_contact";
     public const string Help = "1 if this instance communicated with an IP of the internal scored list during the collection interval";
     public const string DefaultUrl = "https://intel.example.internal/feeds/scored-list.csv";
+    public static readonly TimeSpan DefaultRefresh = TimeSpan.FromMinutes(15);
 
     public FeedDescriptor Descriptor { get; } = descriptor;
 
     /// <summary>Entries scoring below this are left out.</summary>
     public int MinScore { get; } = minScore;
 
-    /// <summary>Called once, before the command line is parsed: define the flags (not <c>-scoredlist.enable</c>, which the
-    /// host owns) and return the factory, which the host calls only when the feed is enabled.</summary>
-    public static FeedFactory Setup(FlagSet flags)
+    /// <summary>Called once, before the command line is parsed, with the feed's plugins.json entry: every flag, the
+    /// descriptor's name and the contact metric are named from it (<c>-scoredlist.url</c>, <c>oie_scoredlist_contact</c>
+    /// for the name <c>scoredlist</c>), so nothing here repeats the name. Define the flags (not <c>-NAME.enable</c>, which
+    /// the host owns) and return the factory, which the host calls only when the feed is enabled.</summary>
+    public static FeedFactory Setup(PluginEntry plugin, FlagSet flags)
     {
-        var url = FeedFlags.Source(flags, "scoredlist.url", DefaultUrl, "Internal scored list");
-        var minScore = flags.Custom<int>("scoredlist.min-score", "50", "Lowest score (0-100) that lists an address.", ParseScoreFlag);
-        var refresh = FeedFlags.Refresh(flags, Name, TimeSpan.FromMinutes(15), "the internal scored list");
-        return _ => new ScoredListFeed(new FeedDescriptor(Name, MetricName, Help, [url.Value], refresh.Value), minScore.Value);
+        var feed = FeedFlags.Define(plugin, flags, Help, DefaultRefresh, "the internal scored list");
+        var url = feed.Source("url", DefaultUrl, "Internal scored list");
+        var minScore = flags.Custom<int>(plugin.Flag("min-score"), "50", "Lowest score (0-100) that lists an address.", ParseScoreFlag);
+        return _ => new ScoredListFeed(feed.Descriptor([url.Value]), minScore.Value);
     }
 
     /// <summary>Never throws on content: a line without a valid address (or CIDR) and score is skipped and counted

@@ -19,12 +19,14 @@ public interface IConntrackConsumer;
 
 /// <summary>
 /// Implemented by every collector type listed in plugins.json. The generated registry calls <see cref="Setup"/> once,
-/// before the command line is parsed, so the plugin can define its flags; the returned factory runs after parsing
-/// and reads the flag values it captured.
+/// before the command line is parsed, with the type's plugins.json entry, so the plugin can define its flags; the
+/// returned factory runs after parsing and reads the flag values it captured. A factory that finds its flags'
+/// values inconsistent throws <see cref="ArgumentException"/> with a message naming the flag: the exporter prints it
+/// and exits 2, like a flag that does not parse.
 /// </summary>
 public interface ICollectorPlugin
 {
-    static abstract CollectorFactory Setup(FlagSet flags);
+    static abstract CollectorFactory Setup(PluginEntry plugin, FlagSet flags);
 }
 
 public delegate ICollector CollectorFactory(PluginContext context);
@@ -42,5 +44,6 @@ public sealed class PluginContext(
     public TimeSpan CollectionInterval { get; } = collectionInterval ?? TimeSpan.FromSeconds(10);
 }
 
-/// <summary>One plugins.json entry as the generator wires it.</summary>
-public sealed record CollectorRegistration(string Name, bool EnabledByDefault, Func<FlagSet, CollectorFactory> Setup);
+/// <summary>One plugins.json "collectors" entry as the generator wires it.</summary>
+public sealed class CollectorRegistration(string name, bool enabledByDefault, Func<PluginEntry, FlagSet, CollectorFactory> setup)
+    : PluginRegistration<CollectorFactory>(name, enabledByDefault, setup);

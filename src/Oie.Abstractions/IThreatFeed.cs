@@ -17,18 +17,20 @@ public interface IThreatFeed
 
 /// <summary>
 /// Implemented by every feed type listed in plugins.json's "feeds". The generated registry calls <see cref="Setup"/>
-/// before the command line is parsed (the feed defines its -NAME.url / -NAME.refresh … flags); the host defines
-/// <c>-NAME.enable</c> and calls the factory only for enabled feeds.
+/// before the command line is parsed, with the type's plugins.json entry, from which the feed names its
+/// -NAME.url / -NAME.refresh … flags and its descriptor; the host defines <c>-NAME.enable</c> and calls the factory only
+/// for enabled feeds. A factory that refuses its flags throws <see cref="ArgumentException"/> naming the flag (exit 2).
 /// </summary>
 public interface IThreatFeedPlugin
 {
-    static abstract FeedFactory Setup(FlagSet flags);
+    static abstract FeedFactory Setup(PluginEntry plugin, FlagSet flags);
 }
 
 public delegate IThreatFeed FeedFactory(PluginContext context);
 
 /// <summary>One plugins.json "feeds" entry as the generator wires it.</summary>
-public sealed record FeedRegistration(string Name, bool EnabledByDefault, Func<FlagSet, FeedFactory> Setup);
+public sealed class FeedRegistration(string name, bool enabledByDefault, Func<PluginEntry, FlagSet, FeedFactory> setup)
+    : PluginRegistration<FeedFactory>(name, enabledByDefault, setup);
 
 /// <param name="Name">The plugins.json name, e.g. <c>tor</c>; the <c>feed</c> label of the health metrics.</param>
 /// <param name="MetricName">The contact metric, e.g. <c>oie_tor_contact</c>.</param>

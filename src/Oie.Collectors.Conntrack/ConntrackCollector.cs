@@ -29,7 +29,7 @@ public sealed class ConntrackCollector : ICollector, ICollectorPlugin, IConntrac
     /// <param name="min"><c>-conntrack.min</c>: a fixed IP is exported when at least this many entries match it.</param>
     public ConntrackCollector(int min = 20) => Min = min;
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         var min = flags.Int("conntrack.min", 20, "Minimum conntrack flows per fixed IP for oie_conntrack_ip_total.");
         return _ => new ConntrackCollector(min.Value);

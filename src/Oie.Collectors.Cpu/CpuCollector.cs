@@ -29,7 +29,7 @@ public sealed class CpuCollector : ICollector, ICollectorPlugin
         _timestampFrequency = timeProvider.TimestampFrequency;
     }
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         var min = flags.Double("cpu.min", 10.0, "Minimum CPU usage percentage for oie_cpu_percent to be exported");

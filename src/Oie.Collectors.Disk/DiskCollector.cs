@@ -38,7 +38,7 @@ public sealed class DiskCollector : ICollector, ICollectorPlugin
         _defaultWriteThreshold = defaultWriteThreshold;
     }
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         var read = flags.Tolerant<ThresholdMap>("read.thresholds", "",

@@ -31,7 +31,7 @@ public sealed class DiskInfoCollector : ICollector, ICollectorPlugin, IInstanceR
     // The disk labels, then the serial; the writer reads them during each call only.
     private readonly string[] _labels = new string[DiskLabels.Count + 1];
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         return _ => new DiskInfoCollector();

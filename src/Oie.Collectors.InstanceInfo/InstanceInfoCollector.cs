@@ -16,7 +16,7 @@ public sealed class InstanceInfoCollector : ICollector, ICollectorPlugin
 
     private static readonly MetricFamily[] AllFamilies = [Info];
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         return _ => new InstanceInfoCollector();

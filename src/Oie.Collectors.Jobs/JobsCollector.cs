@@ -8,12 +8,10 @@ namespace Oie.Collectors.Jobs;
 /// <c>disk_path</c> = the disk's target). Nothing while no job runs. A cycle in which some domain's job calls did not
 /// answer fails as a whole, so that "no job" is never served for a domain nobody could ask.
 /// </summary>
-public sealed class JobsCollector : ICollector, ICollectorPlugin, IInstanceReadingsConsumer
+/// <param name="source">The error source (<c>oie_exporter_collection_errors_total{source}</c>) of a cycle whose job calls
+/// failed: the collector's plugins.json name, whose series the host creates at 0, so the first failure is an increase.</param>
+public sealed class JobsCollector(string source) : ICollector, ICollectorPlugin, IInstanceReadingsConsumer
 {
-    /// <summary>The error source (<c>oie_exporter_collection_errors_total{source}</c>) of a cycle whose job calls failed:
-    /// the collector's plugins.json name, whose series the host creates at 0, so the first failure is an increase.</summary>
-    public const string Source = "jobs";
-
     private const string BlockJobPrefix = "block_";
 
     // Enough for an operator to recognise the domains in the log line without one line per domain.
@@ -36,11 +34,14 @@ public sealed class JobsCollector : ICollector, ICollectorPlugin, IInstanceReadi
 
     private static readonly MetricFamily[] AllFamilies = [Elapsed, DataTotal, DataProcessed, DataRemaining];
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
-        ArgumentNullException.ThrowIfNull(flags);
-        return _ => new JobsCollector();
+        ArgumentNullException.ThrowIfNull(plugin);
+        return _ => new JobsCollector(plugin.Name);
     }
+
+    /// <summary>The error source of a cycle whose job calls failed: the plugins.json name.</summary>
+    public string Source { get; } = source;
 
     public IReadOnlyList<MetricFamily> Families => AllFamilies;
 
@@ -78,7 +79,7 @@ public sealed class JobsCollector : ICollector, ICollectorPlugin, IInstanceReadi
         }
     }
 
-    private static void ThrowIfAnyUnread(IReadOnlyList<Instance> instances)
+    private void ThrowIfAnyUnread(IReadOnlyList<Instance> instances)
     {
         List<string>? unread = null;
         foreach (var instance in instances)

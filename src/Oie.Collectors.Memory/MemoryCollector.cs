@@ -38,7 +38,7 @@ public sealed class MemoryCollector : ICollector, ICollectorPlugin, IInstanceRea
 
     private static readonly MetricFamily[] AllFamilies = [.. Fields.Select(f => f.Family)];
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         return _ => new MemoryCollector();

@@ -24,7 +24,7 @@ public sealed class NetworkCollector : ICollector, ICollectorPlugin
     private static readonly MetricFamily[] AllFamilies =
         [RxGBytes, TxGBytes, RxPackets, TxPackets, RxErrors, TxErrors, RxDrops, TxDrops];
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         return _ => new NetworkCollector();

@@ -25,7 +25,7 @@ public sealed class VcpuCollector : ICollector, ICollectorPlugin, IInstanceReadi
 
     private static readonly MetricFamily[] AllFamilies = [Count, Maximum, Delay];
 
-    public static CollectorFactory Setup(FlagSet flags)
+    public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         return _ => new VcpuCollector();

@@ -9,8 +9,6 @@ namespace Oie.Feeds.EmergingThreats;
 /// </summary>
 public sealed class EmergingThreatsFeed(FeedDescriptor descriptor) : IThreatFeed, IThreatFeedPlugin
 {
-    public const string Name = "emergingthreats";
-    public const string MetricName = "oie_emergingthreats_contact";
     public const string Help = "1 if this instance communicated with an IP listed in the EmergingThreats compromised IP feed";
     public const string DefaultUrl = "https://rules.emergingthreats.net/blockrules/compromised-ips.txt";
     public static readonly TimeSpan DefaultRefresh = TimeSpan.FromHours(6);
@@ -20,11 +18,11 @@ public sealed class EmergingThreatsFeed(FeedDescriptor descriptor) : IThreatFeed
 
     public FeedDescriptor Descriptor { get; } = descriptor;
 
-    public static FeedFactory Setup(FlagSet flags)
+    public static FeedFactory Setup(PluginEntry plugin, FlagSet flags)
     {
-        var url = FeedFlags.Source(flags, "emergingthreats.url", DefaultUrl, "EmergingThreats compromised-IP list");
-        var refresh = FeedFlags.Refresh(flags, Name, DefaultRefresh, "the EmergingThreats list");
-        return _ => new EmergingThreatsFeed(new FeedDescriptor(Name, MetricName, Help, [url.Value], refresh.Value) { HitTag = HitTag });
+        var feed = FeedFlags.Define(plugin, flags, Help, DefaultRefresh, "the EmergingThreats list");
+        var url = feed.Source("url", DefaultUrl, "EmergingThreats compromised-IP list");
+        return _ => new EmergingThreatsFeed(feed.Descriptor([url.Value]) with { HitTag = HitTag });
     }
 
     public void Parse(ReadOnlySpan<byte> body, Uri source, FeedEntriesBuilder entries)

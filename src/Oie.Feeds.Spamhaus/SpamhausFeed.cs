@@ -3,13 +3,11 @@ using Oie.Abstractions;
 namespace Oie.Feeds.Spamhaus;
 
 /// <summary>
-/// Spamhaus DROP: <c>drop.txt</c> (<c>-spamhaus.url</c>) and <c>dropv6.txt</c> (<c>-spamhaus.ipv6.url</c>), each a source
+/// Spamhaus DROP: <c>drop.txt</c> (<c>-NAME.url</c>) and <c>dropv6.txt</c> (<c>-NAME.ipv6.url</c>), each a source
 /// of its own. Every CIDR is kept whatever its length and family, so a /10 or a /29 of IPv6 matches every address in it.
 /// </summary>
 public sealed class SpamhausFeed(FeedDescriptor descriptor) : IThreatFeed, IThreatFeedPlugin
 {
-    public const string Name = "spamhaus";
-    public const string MetricName = "oie_spamhaus_contact";
     public const string Help = "1 if this instance communicated with a Spamhaus DROP-listed IP during the collection interval";
     public const string DefaultUrl = "https://www.spamhaus.org/drop/drop.txt";
     public const string DefaultIpv6Url = "https://www.spamhaus.org/drop/dropv6.txt";
@@ -17,13 +15,12 @@ public sealed class SpamhausFeed(FeedDescriptor descriptor) : IThreatFeed, IThre
 
     public FeedDescriptor Descriptor { get; } = descriptor;
 
-    public static FeedFactory Setup(FlagSet flags)
+    public static FeedFactory Setup(PluginEntry plugin, FlagSet flags)
     {
-        var url = FeedFlags.Source(flags, "spamhaus.url", DefaultUrl, "Spamhaus DROP list of IPv4 CIDRs");
-        var ipv6Url = FeedFlags.OptionalSource(flags, "spamhaus.ipv6.url", DefaultIpv6Url, "Spamhaus DROPv6 list of IPv6 CIDRs");
-        var refresh = FeedFlags.Refresh(flags, Name, DefaultRefresh, "the Spamhaus DROP lists");
-        return _ => new SpamhausFeed(new FeedDescriptor(
-            Name, MetricName, Help, ipv6Url.Value is { } v6 ? [url.Value, v6] : [url.Value], refresh.Value));
+        var feed = FeedFlags.Define(plugin, flags, Help, DefaultRefresh, "the Spamhaus DROP lists");
+        var url = feed.Source("url", DefaultUrl, "Spamhaus DROP list of IPv4 CIDRs");
+        var ipv6Url = feed.OptionalSource("ipv6.url", DefaultIpv6Url, "Spamhaus DROPv6 list of IPv6 CIDRs");
+        return _ => new SpamhausFeed(feed.Descriptor(ipv6Url.Value is { } v6 ? [url.Value, v6] : [url.Value]));
     }
 
     /// <summary>Either form, line by line: <c>1.10.16.0/20 ; SBL256894</c> with <c>;</c> comment lines, or one JSON object

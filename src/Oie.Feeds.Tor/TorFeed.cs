@@ -9,19 +9,17 @@ namespace Oie.Feeds.Tor;
 /// </summary>
 public sealed class TorFeed(FeedDescriptor descriptor) : IThreatFeed, IThreatFeedPlugin
 {
-    public const string Name = "tor";
-    public const string MetricName = "oie_tor_contact";
     public const string Help = "1 if this instance communicated with a Tor exit node during the collection interval";
     public const string DefaultUrl = "https://onionoo.torproject.org/details?search=flag:exit&fields=or_addresses";
     public static readonly TimeSpan DefaultRefresh = TimeSpan.FromHours(1);
 
     public FeedDescriptor Descriptor { get; } = descriptor;
 
-    public static FeedFactory Setup(FlagSet flags)
+    public static FeedFactory Setup(PluginEntry plugin, FlagSet flags)
     {
-        var url = FeedFlags.Source(flags, "tor.url", DefaultUrl, "Onionoo details document listing the Tor exit relays");
-        var refresh = FeedFlags.Refresh(flags, Name, DefaultRefresh, "the Tor exit-node list");
-        return _ => new TorFeed(new FeedDescriptor(Name, MetricName, Help, [url.Value], refresh.Value));
+        var feed = FeedFlags.Define(plugin, flags, Help, DefaultRefresh, "the Tor exit-node list");
+        var url = feed.Source("url", DefaultUrl, "Onionoo details document listing the Tor exit relays");
+        return _ => new TorFeed(feed.Descriptor([url.Value]));
     }
 
     /// <summary>A body that is not one complete JSON document with a <c>relays</c> array adds nothing and counts one

@@ -67,6 +67,16 @@ namespace Oie.Generators
             "Plugin contract not found",
             "Type \"{0}\" was not found: the project that reads plugins.json must reference Oie.Abstractions");
 
+        public static readonly DiagnosticDescriptor SetupShape = Error(
+            "OIE013",
+            "Plugin Setup has the wrong shape",
+            "Type \"{0}\" of {1} \"{2}\" has {3}, not the contract's public static {4} Setup(Oie.Abstractions.PluginEntry plugin, Oie.Abstractions.FlagSet flags): the registry passes Setup the plugin's plugins.json entry, from which it names its flags");
+
+        public static readonly DiagnosticDescriptor NameDisagrees = Error(
+            "OIE014",
+            "Plugin type names itself differently from plugins.json",
+            "The {0} \"{1}\" is implemented by \"{2}\", whose constant {3} is \"{4}\": plugins.json is the one place a plugin is named (its flags, metrics and labels derive from the entry passed to Setup); remove the constant or make it \"{1}\"");
+
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
 using Oie.Abstractions;
 using Oie.Conntrack.Reading;
@@ -18,12 +17,18 @@ using Oie.ThreatIntel;
 
 namespace Oie.Host;
 
-/// <summary>Composes the exporter from parsed flags: collectors, libvirt source, caches, loop, cleanup and HTTP.</summary>
+/// <summary>
+/// Builds the exporter's object graph around the plugins the composition root (Program.cs) created: libvirt source,
+/// conntrack stage, caches, loop, cleanup and HTTP. It creates no plugin itself, so each exists once, made with the one
+/// <see cref="PluginContext"/>, and a plugin's refusal of its flags was already a usage error.
+/// </summary>
 internal static class ExporterApp
 {
-    /// <param name="feeds">The enabled feeds when the caller already created them (to turn a refusal into exit 2);
-    /// null creates them here.</param>
-    public static WebApplication Build(ExporterCommandLine commandLine, TimeProvider time, IReadOnlyList<IThreatFeed>? feeds = null)
+    /// <param name="commandLine">The parsed flags.</param>
+    /// <param name="plugins">Every switched-on plugin, created from <paramref name="commandLine"/>.</param>
+    /// <param name="loggers">The logging the plugins were given; the app logs through it too and disposes it.</param>
+    /// <param name="time">The clock of the loop, the caches and the plugins' context.</param>
+    public static WebApplication Build(ExporterCommandLine commandLine, ExporterPlugins plugins, ExporterLoggers loggers, TimeProvider time)
     {
         var flags = commandLine.Host;
         var web = WebConfigLoader.Load(flags.WebConfigFile.Value);
@@ -32,7 +37,11 @@ internal static class ExporterApp
         // (≈ 42,000 watches and 8 s before the first scrape on a test machine). Flags are the only configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore();
-        var levels = ExporterLogging.Configure(builder.Logging, flags.LogLevel.Value, flags.LogFormat.Value, time);
+        // The one logger factory, the plugins' too; registered through a factory so that the app disposes it.
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(_ => loggers.Factory);
+        builder.Services.AddSingleton(loggers.Levels);
+        var levels = loggers.Levels;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -44,12 +53,11 @@ internal static class ExporterApp
 
         var services = builder.Services;
         // The TimeProvider is handed to our services explicitly, not registered, so Kestrel keeps the system clock.
-        services.AddSingleton(_ => new SelfMetrics(commandLine.EnabledCollectorNames));
+        services.AddSingleton(_ => new SelfMetrics([.. plugins.Collectors.Select(c => c.Name)]));
         services.AddSingleton(_ => new ScrapeLimiter(flags.MaxRequests.Value));
-        feeds ??= commandLine.CreateFeeds(new PluginContext(NullLoggerFactory.Instance, time, flags.CollectionInterval.Value));
-        if (feeds.Count > 0)
-            AddThreatIntel(services, feeds, commandLine.Feeds!, time);
-        services.AddSingleton(sp => CreateCollectors(commandLine, sp, time));
+        if (plugins.Feeds.Count > 0)
+            AddThreatIntel(services, plugins.Feeds, commandLine.Feeds!, time);
+        services.AddSingleton(sp => WithThreatContacts(plugins.Collectors, commandLine, sp));
         services.AddSingleton(sp => CreateConntrackStage(commandLine, sp, time));
         services.AddSingleton(sp => new FamilyTable(sp.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Collector.Families)));
         services.AddSingleton(sp => new ExpositionStore(
@@ -77,9 +85,8 @@ internal static class ExporterApp
             sp.GetRequiredService<ExpositionStore>(), time, sp.GetRequiredService<ILogger<CacheCleanupService>>()));
 
         var app = builder.Build();
-        LogNotices(commandLine.Notices, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogLevelSwitch.StartCategory));
-        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        LogIgnoredWebConfig(web.Config, flags.WebConfigFile.Value, loggers.CreateLogger(LogLevelSwitch.StartCategory));
+        LogNotices(commandLine.Notices, loggers.Factory.CreateLogger(LogLevelSwitch.StartCategory));
+        LogIgnoredWebConfig(web.Config, flags.WebConfigFile.Value, loggers.Factory.CreateLogger(LogLevelSwitch.StartCategory));
         // The toolkit's order: headers on every answer, then the rate limit, then authentication.
         if (web.Config.Http.Headers.Count > 0)
             app.Use(new ResponseHeaders(web.Config.Http.Headers).Invoke);
@@ -88,7 +95,7 @@ internal static class ExporterApp
         if (web.Config.BasicAuthUsers.Count > 0)
         {
             var self = app.Services.GetRequiredService<SelfMetrics>();
-            app.Use(new BasicAuth(web.Config.BasicAuthUsers, self.AuthFailures, loggers.CreateLogger(LogLevelSwitch.AuthCategory)).Invoke);
+            app.Use(new BasicAuth(web.Config.BasicAuthUsers, self.AuthFailures, loggers.Factory.CreateLogger(LogLevelSwitch.AuthCategory)).Invoke);
         }
         var logLevel = flags.DebugLogLevelEnabled.Value
             ? new LogLevelEndpoint(levels, app.Services.GetRequiredService<ILogger<LogLevelSwitch>>())
@@ -124,15 +131,12 @@ internal static class ExporterApp
     /// <summary>The name the threat-contact stage runs under (collector metrics, logs): it is not a plugin.</summary>
     private const string ContactsCollectorName = "threat_contacts";
 
-    /// <summary>The plugins switched on, then the threat-contact stage when a feed is enabled.</summary>
-    private static IReadOnlyList<NamedCollector> CreateCollectors(ExporterCommandLine commandLine, IServiceProvider services, TimeProvider time)
-    {
-        var collectors = commandLine.CreateCollectors(new PluginContext(
-            services.GetRequiredService<ILoggerFactory>(), time, commandLine.Host.CollectionInterval.Value)).ToList();
-        if (services.GetService<ThreatIntel.ThreatIntel>() is { } threatIntel)
-            collectors.Add(new NamedCollector(ContactsCollectorName, threatIntel.CreateContacts(countFlows: commandLine.Feeds!.Flows.Value)));
-        return collectors;
-    }
+    /// <summary>The plugins' collectors, then the threat-contact stage when a feed is enabled.</summary>
+    private static IReadOnlyList<NamedCollector> WithThreatContacts(
+        IReadOnlyList<NamedCollector> plugins, ExporterCommandLine commandLine, IServiceProvider services) =>
+        services.GetService<ThreatIntel.ThreatIntel>() is { } threatIntel
+            ? [.. plugins, new NamedCollector(ContactsCollectorName, threatIntel.CreateContacts(countFlows: commandLine.Feeds!.Flows.Value))]
+            : plugins;
 
     /// <summary>The conntrack table (and zone map) are read when a collector uses them: the conntrack collector, or
     /// the threat contacts, which read the table even with -collector.conntrack=false.</summary>

@@ -113,7 +113,7 @@ public sealed class ConntrackFlagsTests
     {
         var flags = new FlagSet();
         _ = new ConntrackSourceFlags(flags);
-        ConntrackCollector.Setup(flags);
+        ConntrackCollector.Setup(PluginsFile.EntryOf<ConntrackCollector>(), flags);
         var result = flags.Parse([arg]);
         Assert.False(result.Success);
         Assert.Contains(flag, result.Error, StringComparison.Ordinal);

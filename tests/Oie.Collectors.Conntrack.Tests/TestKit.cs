@@ -16,7 +16,7 @@ internal static class Conntrack
     {
         var flags = new FlagSet();
         var source = new ConntrackSourceFlags(flags);
-        var factory = ConntrackCollector.Setup(flags);
+        var factory = ConntrackCollector.Setup(PluginsFile.EntryOf<ConntrackCollector>(), flags);
         var parsed = flags.Parse(args);
         Assert.True(parsed.Success, parsed.Error);
         var collector = (ConntrackCollector)factory(new PluginContext(NullLoggerFactory.Instance, new FakeTimeProvider(), collectionInterval));

@@ -125,6 +125,19 @@ public sealed class JobsCollectorTests
         Assert.Empty(writer.Samples);
     }
 
+    /// <summary>The error source is the plugins.json name the collector was set up with, not a copy of it.</summary>
+    [Fact]
+    public void The_error_source_is_the_name_of_the_entry()
+    {
+        var unread = WithJobs(TwoDisks(), read: false);
+        var collector = Plugin.Define(JobsCollector.Setup, new PluginEntry("libvirt_jobs", false))(
+            new PluginContext(Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, new FakeTimeProvider()));
+
+        var failure = Assert.Throws<CollectorSourceException>(() => collector.Collect(Cycle.Of(0, unread), new RecordingSampleWriter(collector.Families)));
+
+        Assert.Equal("libvirt_jobs", failure.Source);
+    }
+
     [Fact]
     public void The_failure_names_a_few_domains_and_counts_the_rest()
     {

@@ -1,24 +1,16 @@
+using System.Text;
+using CsCheck;
 using Oie.Abstractions;
 using Oie.Feeds.CustomList;
+using Oie.Net;
 
 namespace Oie.Feeds.CustomList.Tests;
 
+/// <summary>What is the custom list's own: its spellings, its path flag and the refusal without one. What every feed
+/// must do is <see cref="CustomListConformance"/>.</summary>
 public class CustomListFeedTests
 {
     private static readonly IThreatFeed Feed = FeedHarness.Create<CustomListFeed>("-customlist.path=/etc/oie/custom-ips.txt");
-
-    [Fact]
-    public void Custom_list_with_comments_blanks_invalid_lines_cidrs_and_mixed_case_ipv6()
-    {
-        var entries = Feed.Parse(FeedHarness.Fixture("custom-ips.txt"));
-
-        Assert.Equal(
-        [
-            "1.2.3.4", "198.51.100.0-198.51.100.255", "203.0.113.10",
-            "::ffff:192.0.2.7", "2001:db8::1", "2001:db8::2", "2001:db8:abcd::-2001:db8:abcd:ffff:ffff:ffff:ffff:ffff",
-        ], entries.Ranges());
-        Assert.Equal(4, entries.Invalid); // not-an-ip, 300.1.2.3, 10.0.0.0/33, fe80::1%eth0
-    }
 
     [Fact]
     public void Every_spelling_of_an_address_gives_the_same_key()
@@ -39,10 +31,38 @@ public class CustomListFeedTests
         Assert.Equal(0, entries.Invalid);
     }
 
-    [Fact]
-    public void Html_error_page_adds_nothing_and_is_invalid() =>
-        Assert.Equal(8, BadBodies.AssertRejected(Feed, BadBodies.ErrorPage)); // one per line
+    [Theory]
+    [InlineData("custom-ips.txt")]
+    [InlineData("lists/with space/ips #1.txt")]
+    [InlineData("lists/100%.txt")]
+    public void A_path_is_made_absolute_and_survives_the_uri(string path)
+    {
+        var source = Assert.Single(FeedHarness.Create<CustomListFeed>($"-customlist.path={path}").Descriptor.Sources);
+
+        Assert.True(source.IsFile);
+        Assert.Equal(Path.GetFullPath(path), source.LocalPath);
+    }
+
+    [Theory]
+    [InlineData()]
+    [InlineData("-customlist.path=")]
+    [InlineData("-customlist.path=  ")]
+    public void Without_a_path_the_factory_refuses_naming_the_flag(params string[] args)
+    {
+        var error = Assert.Throws<ArgumentException>(() => FeedHarness.Create<CustomListFeed>(args));
+
+        Assert.Contains("-customlist.path", error.Message);
+    }
 
     [Fact]
-    public void Binary_garbage_adds_nothing_and_is_invalid() => BadBodies.AssertRejected(Feed, BadBodies.Garbage());
+    public void Upper_and_lower_case_ipv6_give_the_same_entries() =>
+        Gen.UInt128.Array[1, 20].Sample(addresses =>
+        {
+            var lower = new StringBuilder();
+            foreach (var address in addresses)
+                lower.Append(IpKey.FromV6(address)).Append("  # note\n");
+
+            Assert.Equal(Feed.Parse(lower.ToString()).Ranges(), Feed.Parse(lower.ToString().ToUpperInvariant()).Ranges());
+            Assert.Equal(addresses.Distinct().Order().Select(a => (a, a)), Feed.Parse(lower.ToString()).V6);
+        }, seed: ParserFuzz.Seed, iter: 5_000, threads: 1);
 }

@@ -1,25 +1,16 @@
+using System.Text;
+using CsCheck;
 using Oie.Abstractions;
 using Oie.Feeds.EmergingThreats;
+using Oie.Net;
 
 namespace Oie.Feeds.EmergingThreats.Tests;
 
+/// <summary>What is the EmergingThreats feed's own: its line format, a 50 MB list of one address, generated lists.
+/// What every feed must do is <see cref="EmergingThreatsConformance"/>.</summary>
 public class EmergingThreatsFeedTests
 {
     private static readonly IThreatFeed Feed = FeedHarness.Create<EmergingThreatsFeed>();
-
-    [Fact]
-    public void Compromised_ips_txt_gives_one_address_per_line()
-    {
-        var entries = Feed.Parse(FeedHarness.Fixture("compromised-ips.txt"));
-
-        Assert.Equal(
-        [
-            "1.13.3.171", "1.15.59.166", "2.57.122.31", "5.181.80.120", "23.94.5.105", "45.128.232.12", "103.145.13.229",
-            "185.224.128.17", "194.26.29.113",
-        ], entries.Ranges());
-        Assert.Empty(entries.V6);
-        Assert.Equal(0, entries.Invalid);
-    }
 
     [Fact]
     public void Comments_blanks_crlf_and_invalid_lines()
@@ -36,13 +27,6 @@ public class EmergingThreatsFeedTests
     {
         Assert.Equal(["2001:db8::1"], Feed.Parse("2001:DB8::1\n").Ranges());
     }
-
-    [Fact]
-    public void Html_error_page_adds_nothing_and_is_invalid() =>
-        Assert.Equal(8, BadBodies.AssertRejected(Feed, BadBodies.ErrorPage)); // one per line
-
-    [Fact]
-    public void Binary_garbage_adds_nothing_and_is_invalid() => BadBodies.AssertRejected(Feed, BadBodies.Garbage());
 
     [Fact]
     public void Empty_body_is_empty()
@@ -79,4 +63,28 @@ public class EmergingThreatsFeedTests
         Assert.InRange(entries.Held, 1, 4096);
         Assert.True(allocated < 256 * 1024, $"parsing allocated {allocated:N0} bytes for {lines:N0} lines of one address");
     }
+
+    [Fact]
+    public void A_relative_path_is_a_local_file()
+    {
+        var source = Assert.Single(FeedHarness.Create<EmergingThreatsFeed>("-emergingthreats.url=./mirror/compromised-ips.txt").Descriptor.Sources);
+
+        Assert.True(source.IsFile);
+        Assert.Equal(Path.GetFullPath("mirror/compromised-ips.txt"), source.LocalPath);
+    }
+
+    [Fact]
+    public void Generated_lists_give_exactly_their_addresses() =>
+        Gen.UInt.Array[0, 50].Sample(addresses =>
+        {
+            var body = new StringBuilder("# generated\n");
+            foreach (var address in addresses)
+                body.Append(IpKey.FromV4(address)).Append('\n');
+
+            var entries = Feed.Parse(body.ToString());
+
+            Assert.Equal(0, entries.Invalid);
+            Assert.Equal(addresses.Distinct().Order().Select(a => (a, a)), entries.V4);
+            Assert.Equal(addresses.Length, entries.Listed);
+        }, seed: ParserFuzz.Seed, iter: 5_000, threads: 1);
 }

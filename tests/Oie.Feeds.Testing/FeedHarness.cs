@@ -2,38 +2,31 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Oie.Abstractions;
 using Oie.Net;
+using Oie.Testing;
 
 namespace Oie.Feeds.Testing;
 
-/// <summary>Drives a feed the way the host does: Setup(flags) → flags.Parse(args) → factory(context) → Parse(body).</summary>
+/// <summary>Drives a feed the way the host does: Setup(entry, flags) → flags.Parse(args) → factory(context) → Parse(body).
+/// Without an entry, the feed's own plugins.json line is used.</summary>
 public static class FeedHarness
 {
     /// <summary>Creates the feed with <paramref name="args"/> on its command line; throws if they do not parse.</summary>
-    public static IThreatFeed Create<T>(params string[] args) where T : IThreatFeedPlugin
-    {
-        var flags = new FlagSet();
-        var factory = T.Setup(flags);
-        var result = flags.Parse(args);
-        if (!result.Success)
-            throw new ArgumentException($"flags did not parse: {result.Error}", nameof(args));
-        return factory(new PluginContext(NullLoggerFactory.Instance, TimeProvider.System));
-    }
+    public static IThreatFeed Create<T>(params string[] args) where T : IThreatFeedPlugin => Create<T>(PluginsFile.EntryOf<T>(), args);
+
+    /// <summary>Creates the feed set up with <paramref name="entry"/> (a feed plugins.json does not list, or a renamed one).</summary>
+    public static IThreatFeed Create<T>(PluginEntry entry, params string[] args) where T : IThreatFeedPlugin =>
+        Plugin.Define(T.Setup, entry, args)(new PluginContext(NullLoggerFactory.Instance, TimeProvider.System));
 
     /// <summary>Parses <paramref name="args"/> against the feed's flags only.</summary>
-    public static FlagParseResult ParseFlags<T>(params string[] args) where T : IThreatFeedPlugin
-    {
-        var flags = new FlagSet();
-        T.Setup(flags);
-        return flags.Parse(args);
-    }
+    public static FlagParseResult ParseFlags<T>(params string[] args) where T : IThreatFeedPlugin => ParseFlags<T>(PluginsFile.EntryOf<T>(), args);
+
+    public static FlagParseResult ParseFlags<T>(PluginEntry entry, params string[] args) where T : IThreatFeedPlugin =>
+        Plugin.ParseFlags(T.Setup, entry, args);
 
     /// <summary>The flags the feed defines.</summary>
-    public static FlagSet FlagsOf<T>() where T : IThreatFeedPlugin
-    {
-        var flags = new FlagSet();
-        T.Setup(flags);
-        return flags;
-    }
+    public static FlagSet FlagsOf<T>() where T : IThreatFeedPlugin => FlagsOf<T>(PluginsFile.EntryOf<T>());
+
+    public static FlagSet FlagsOf<T>(PluginEntry entry) where T : IThreatFeedPlugin => Plugin.FlagsOf(T.Setup, entry);
 
     public static FeedEntriesBuilder Parse(this IThreatFeed feed, ReadOnlySpan<byte> body)
     {

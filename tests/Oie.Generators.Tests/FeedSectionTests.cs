@@ -165,6 +165,41 @@ public sealed class FeedSectionTests
             run.Single().GetMessage());
     }
 
+    /// <summary>The issue's case: spamhaus renamed to drop in plugins.json while the class still says spamhaus.</summary>
+    [Fact]
+    public void OIE014_a_feed_renamed_in_plugins_json_but_not_in_its_class()
+    {
+        var json = TestPlugins.OneFeed("Named.SpamhausFeed", name: "drop");
+        var run = GeneratorHarness.Run(json, [.. Sources, PluginSources.NamedFeed]);
+
+        var diagnostic = run.Single();
+        Assert.Equal("OIE014", diagnostic.Id);
+        Assert.StartsWith("The feed \"drop\" is implemented by \"Named.SpamhausFeed\", whose constant Name is \"spamhaus\"", diagnostic.GetMessage());
+        JsonDiagnosticTests.AssertAt(diagnostic, json, "\"drop\"");
+    }
+
+    [Fact]
+    public void OIE013_a_feed_whose_setup_has_another_shape()
+    {
+        const string source = """
+            namespace Old
+            {
+                public sealed class OldFeed : Oie.Abstractions.IThreatFeed, Oie.Abstractions.IThreatFeedPlugin
+                {
+                    public Oie.Abstractions.FeedDescriptor Descriptor => null!;
+                    public void Parse(System.ReadOnlySpan<byte> body, System.Uri source, Oie.Abstractions.FeedEntriesBuilder entries) { }
+                    public static Oie.Abstractions.FeedFactory Setup(Oie.Abstractions.FlagSet flags, string name) => context => new OldFeed();
+                }
+            }
+            """;
+        var run = GeneratorHarness.Run(TestPlugins.OneFeed("Old.OldFeed"), [source]);
+
+        var diagnostic = run.Single();
+        Assert.Equal("OIE013", diagnostic.Id);
+        Assert.Contains("has Setup(Oie.Abstractions.FlagSet flags, string name), not the contract's public static Oie.Abstractions.FeedFactory Setup(",
+            diagnostic.GetMessage());
+    }
+
     [Fact]
     public void OIE012_names_the_feed_contract_when_Oie_Abstractions_is_not_referenced()
     {

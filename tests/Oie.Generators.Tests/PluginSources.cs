@@ -19,7 +19,7 @@ internal static class PluginSources
 
                 public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
 
-                public static CollectorFactory Setup(FlagSet flags)
+                public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags)
                 {
                     flags.Bool("{{flag}}", false, "test flag");
                     return context => new {{type}}();
@@ -28,33 +28,53 @@ internal static class PluginSources
         }
         """;
 
-    /// <summary>A working feed <paramref name="ns"/>.<paramref name="type"/> whose Setup defines the flag -<paramref name="flag"/>.</summary>
-    public static string Feed(string ns, string type, string flag) => Usings + $$"""
+    /// <summary>A working feed <paramref name="ns"/>.<paramref name="type"/> whose Setup defines the flag
+    /// -NAME.<paramref name="suffix"/>, NAME being the plugins.json entry it is given; <paramref name="members"/> are
+    /// added to the class.</summary>
+    public static string Feed(string ns, string type, string suffix, string members = "") => Usings + $$"""
         namespace {{ns}}
         {
             public sealed class {{type}} : IThreatFeed, IThreatFeedPlugin
             {
+                {{members}}
                 public FeedDescriptor Descriptor => new FeedDescriptor("x", "oie_x_contact", "help", new System.Uri[0], System.TimeSpan.FromHours(1));
 
                 public void Parse(System.ReadOnlySpan<byte> body, System.Uri source, FeedEntriesBuilder entries) { }
 
-                public static FeedFactory Setup(FlagSet flags)
+                public static FeedFactory Setup(PluginEntry plugin, FlagSet flags)
                 {
-                    flags.String("{{flag}}", "", "test flag");
+                    flags.String(plugin.Flag("{{suffix}}"), "", "test flag");
                     return context => new {{type}}();
                 }
             }
         }
         """;
 
-    /// <summary>The four feeds of the repository's plugins.json.</summary>
+    /// <summary>The four feeds of the repository's plugins.json; their flags are named from the entry they are given.</summary>
     public static readonly string[] Feeds =
     [
-        Feed("Oie.Feeds.Tor", "TorFeed", "tor.url"),
-        Feed("Oie.Feeds.Spamhaus", "SpamhausFeed", "spamhaus.url"),
-        Feed("Oie.Feeds.EmergingThreats", "EmergingThreatsFeed", "emergingthreats.url"),
-        Feed("Oie.Feeds.CustomList", "CustomListFeed", "customlist.path"),
+        Feed("Oie.Feeds.Tor", "TorFeed", "url"),
+        Feed("Oie.Feeds.Spamhaus", "SpamhausFeed", "url"),
+        Feed("Oie.Feeds.EmergingThreats", "EmergingThreatsFeed", "url"),
+        Feed("Oie.Feeds.CustomList", "CustomListFeed", "path"),
     ];
+
+    /// <summary>A feed that writes its name a second time, as the feeds did before the entry was passed to Setup.</summary>
+    public static readonly string NamedFeed = Feed("Named", "SpamhausFeed", "url", "public const string Name = \"spamhaus\";");
+
+    /// <summary>A collector whose Setup has the shape of the contract before the entry was passed: it does not compile
+    /// (CS0535), and the generator says in plugins.json what the registry needs.</summary>
+    public const string OldSetup = Usings + """
+        namespace Old
+        {
+            public sealed class OldSetupCollector : ICollector, ICollectorPlugin
+            {
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+                public static CollectorFactory Setup(FlagSet flags) => context => new OldSetupCollector();
+            }
+        }
+        """;
 
     /// <summary>A feed that lacks Setup, under namespace Bad.</summary>
     public const string BadFeed = Usings + """
@@ -76,7 +96,7 @@ internal static class PluginSources
             {
                 public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
                 public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
-                public static CollectorFactory Setup(FlagSet flags) => context => new InternalCollector();
+                public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags) => context => new InternalCollector();
             }
         }
         """;
@@ -105,16 +125,24 @@ internal static class PluginSources
             {
                 public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
                 public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
-                public static CollectorFactory Setup(FlagSet flags) => context => new Generic<T>();
+                public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags) => context => new Generic<T>();
             }
 
             public interface IPluginInterface : ICollector, ICollectorPlugin { }
+
+            public sealed class NamedCollector : ICollector, ICollectorPlugin
+            {
+                public const string Name = "cpu";
+                public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
+                public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
+                public static CollectorFactory Setup(PluginEntry plugin, FlagSet flags) => context => new NamedCollector();
+            }
 
             public sealed class ExplicitSetup : ICollector, ICollectorPlugin
             {
                 public IReadOnlyList<MetricFamily> Families => new MetricFamily[0];
                 public void Collect(CycleSnapshot snapshot, ISampleWriter writer) { }
-                static CollectorFactory ICollectorPlugin.Setup(FlagSet flags) => context => new ExplicitSetup();
+                static CollectorFactory ICollectorPlugin.Setup(PluginEntry plugin, FlagSet flags) => context => new ExplicitSetup();
             }
         }
         """;

@@ -95,7 +95,7 @@ public sealed class TypeDiagnosticTests
                     {
                         public System.Collections.Generic.IReadOnlyList<Oie.Abstractions.MetricFamily> Families => new Oie.Abstractions.MetricFamily[0];
                         public void Collect(Oie.Abstractions.CycleSnapshot snapshot, Oie.Abstractions.ISampleWriter writer) { }
-                        public static Oie.Abstractions.CollectorFactory Setup(Oie.Abstractions.FlagSet flags) => context => new Inner();
+                        public static Oie.Abstractions.CollectorFactory Setup(Oie.Abstractions.PluginEntry plugin, Oie.Abstractions.FlagSet flags) => context => new Inner();
                     }
                 }
             }
@@ -105,6 +105,48 @@ public sealed class TypeDiagnosticTests
         Assert.Empty(run.Diagnostics);
         Assert.Contains("new(\"x\", true, global::Outer.Holder.Inner.Setup)", run.Source);
         Assert.Empty(run.CompilerErrors);
+    }
+
+    [Fact]
+    public void OIE013_setup_without_the_entry_names_the_shape_the_registry_needs()
+    {
+        var json = TestPlugins.One("Old.OldSetupCollector");
+        var run = GeneratorHarness.Run(json, [PluginSources.OldSetup]);
+
+        var diagnostic = run.Single();
+        Assert.Equal("OIE013", diagnostic.Id);
+        Assert.Equal(
+            "Type \"Old.OldSetupCollector\" of collector \"x\" has Setup(Oie.Abstractions.FlagSet flags), not the contract's public static "
+            + "Oie.Abstractions.CollectorFactory Setup(Oie.Abstractions.PluginEntry plugin, Oie.Abstractions.FlagSet flags): the registry passes "
+            + "Setup the plugin's plugins.json entry, from which it names its flags",
+            diagnostic.GetMessage());
+        JsonDiagnosticTests.AssertAt(diagnostic, json, "\"Old.OldSetupCollector\"");
+        Assert.DoesNotContain("OldSetupCollector", run.Source);
+    }
+
+    [Fact]
+    public void OIE014_a_name_constant_that_disagrees_with_the_entry_is_reported_at_the_name()
+    {
+        var json = TestPlugins.One("Bad.NamedCollector", name: "processor");
+        var run = GeneratorHarness.Run(json, Sources);
+
+        var diagnostic = run.Single();
+        Assert.Equal("OIE014", diagnostic.Id);
+        Assert.Equal(
+            "The collector \"processor\" is implemented by \"Bad.NamedCollector\", whose constant Name is \"cpu\": plugins.json is the one "
+            + "place a plugin is named (its flags, metrics and labels derive from the entry passed to Setup); remove the constant or make it \"processor\"",
+            diagnostic.GetMessage());
+        JsonDiagnosticTests.AssertAt(diagnostic, json, "\"processor\"");
+        Assert.Empty(run.CompilerErrors);
+    }
+
+    [Fact]
+    public void A_name_constant_that_agrees_is_fine()
+    {
+        var run = GeneratorHarness.Run(TestPlugins.One("Bad.NamedCollector", name: "cpu"), Sources);
+
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("new(\"cpu\", true, global::Bad.NamedCollector.Setup)", run.Source);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class CollectionLoopTests : IAsyncLifetime
     {
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors);
         Assert.True(commandLine.Parse([$"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0"]).Success);
-        _app = ExporterApp.Build(commandLine, _time);
+        _app = TestExporter.Build(commandLine, _time);
         _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         _start = _time.GetTimestamp();
         await _app.StartAsync();

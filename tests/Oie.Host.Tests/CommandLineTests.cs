@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host.CommandLine;
@@ -84,8 +85,8 @@ public class CommandLineTests
     {
         var commandLine = Create();
         Assert.True(commandLine.Parse(["-collector.cpu=false"]).Success);
-        var names = commandLine.CreateCollectors(new PluginContext(
-            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System)).Select(c => c.Name).ToList();
+        var names = commandLine.CreatePlugins(new PluginContext(
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System)).Collectors.Select(c => c.Name).ToList();
         Assert.DoesNotContain("cpu", names);
         Assert.Contains("disk", names);
         Assert.Contains("network", names);
@@ -172,9 +173,9 @@ public class CommandLineTests
     public void Only_enabled_feeds_are_created_in_plugins_json_order()
     {
         var commandLine = Create();
-        Assert.Empty(commandLine.CreateFeeds(Context()));
+        Assert.Empty(commandLine.CreatePlugins(Context()).Feeds);
         Assert.True(commandLine.Parse(["-spamhaus.enable", "-tor.enable=true", "-customlist.enable", "-customlist.path=/etc/oie/ips.txt"]).Success);
-        var feeds = commandLine.CreateFeeds(Context());
+        var feeds = commandLine.CreatePlugins(Context()).Feeds;
         Assert.Equal(["tor", "spamhaus", "customlist"], feeds.Select(f => f.Descriptor.Name));
         Assert.Equal(new Uri("file:///etc/oie/ips.txt"), Assert.Single(feeds[2].Descriptor.Sources));
     }
@@ -184,9 +185,57 @@ public class CommandLineTests
     {
         var commandLine = Create();
         Assert.True(commandLine.Parse(["-customlist.enable"]).Success);
-        Assert.False(commandLine.TryCreateFeeds(Context(), out var feeds, out var error));
-        Assert.Empty(feeds);
+        Assert.False(commandLine.TryCreatePlugins(Context(), out var plugins, out var error));
+        Assert.Null(plugins);
         Assert.Contains("-customlist.path", error);
+    }
+
+    /// <summary>A collector refusing its flags is the same usage error as a feed doing so: Program.cs prints the
+    /// message and exits 2 for both, before anything starts.</summary>
+    [Fact]
+    public void A_collector_refusing_its_flags_is_a_usage_error_naming_the_flag()
+    {
+        var picky = new CollectorRegistration("picky", true, (plugin, flags) =>
+        {
+            var min = flags.Int(plugin.Flag("min"), 0, "test flag");
+            return _ => min.Value > 0 ? throw new ArgumentException($"-{min.Name} must be 0 while -collector.picky is on") : null!;
+        });
+        var commandLine = new ExporterCommandLine([picky]);
+        Assert.True(commandLine.Parse(["-picky.min=3"]).Success);
+
+        Assert.False(commandLine.TryCreatePlugins(Context(), out var plugins, out var error));
+        Assert.Null(plugins);
+        Assert.Equal("-picky.min must be 0 while -collector.picky is on", error);
+    }
+
+    /// <summary>The app is built around the plugins the composition root created: it creates none again (it used to
+    /// create the feeds a second time, and the collectors with a context of its own).</summary>
+    [Fact]
+    public async Task The_app_uses_the_plugins_created_once()
+    {
+        var created = 0;
+        var counted = new CollectorRegistration("counted", true, (plugin, flags) => _ =>
+        {
+            created++;
+            return new NoCollector();
+        });
+        var commandLine = new ExporterCommandLine([counted]);
+        Assert.True(commandLine.Parse(["-web.listen-address=127.0.0.1:0"]).Success);
+
+        await using var app = TestExporter.Build(commandLine, TimeProvider.System);
+        var collectors = app.Services.GetRequiredService<IReadOnlyList<NamedCollector>>();
+
+        Assert.Equal(1, created);
+        Assert.IsType<NoCollector>(Assert.Single(collectors).Collector);
+    }
+
+    private sealed class NoCollector : ICollector
+    {
+        public IReadOnlyList<MetricFamily> Families => [];
+
+        public void Collect(CycleSnapshot snapshot, ISampleWriter writer)
+        {
+        }
     }
 
     private static PluginContext Context() =>

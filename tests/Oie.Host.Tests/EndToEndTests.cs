@@ -37,7 +37,7 @@ public sealed partial class EndToEndTests : IAsyncLifetime
             "-read.thresholds=default:500,local:200,volumes:2500", "-write.thresholds=volumes:1000",
         ]);
         Assert.True(parsed.Success, parsed.Error);
-        _app = ExporterApp.Build(commandLine, _time);
+        _app = TestExporter.Build(commandLine, _time);
         _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         await _app.StartAsync();
         _baseUrl = _app.Urls.Single().TrimEnd('/');

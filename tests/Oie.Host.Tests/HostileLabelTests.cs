@@ -28,7 +28,7 @@ public sealed class HostileLabelTests : IAsyncLifetime
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-libvirt.uri=test://{Path.Combine(Fixtures, "node.xml")}", "-web.listen-address=127.0.0.1:0",
             $"-conntrack.path={Path.Combine(Fixtures, "conntrack.txt")}", "-conntrack.min=1", "-cpu.min=0", "-conntrack.zones=none"]).Success);
-        _app = ExporterApp.Build(commandLine, _time);
+        _app = TestExporter.Build(commandLine, _time);
         _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         await _app.StartAsync();
         await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));

@@ -40,7 +40,7 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
             $"-feeds.cache-dir={_cacheDir.FullName}",
         ]);
         Assert.True(parsed.Success, parsed.Error);
-        _app = ExporterApp.Build(commandLine, _time);
+        _app = TestExporter.Build(commandLine, _time);
         _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         var loaded = AppServices.AllFeedsLoaded(_app.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
         await _app.StartAsync();

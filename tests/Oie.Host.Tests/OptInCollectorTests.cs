@@ -66,7 +66,7 @@ public sealed class OptInCollectorTests
     {
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([.. OptIn.Select(n => "-collector." + n)]).Success);
-        var collectors = commandLine.CreateCollectors(new PluginContext(NullLoggerFactory.Instance, _time))
+        var collectors = commandLine.CreatePlugins(new PluginContext(NullLoggerFactory.Instance, _time)).Collectors
             .Where(c => OptIn.Contains(c.Name)).ToList();
         Assert.Equal(OptIn.Length, collectors.Count);
         var families = new FamilyTable(collectors.Select(c => c.Collector.Families));

@@ -20,7 +20,7 @@ public sealed class ScrapeLimitTests : IAsyncLifetime
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0",
             $"-conntrack.path={RepoPaths.SampleConntrack}", "-web.max-requests=1"]).Success);
-        _app = ExporterApp.Build(commandLine, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        _app = TestExporter.Build(commandLine, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await _app.StartAsync();
         _url = _app.Urls.Single().TrimEnd('/') + "/metrics";
     }

@@ -25,7 +25,7 @@ public class SoakTests
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-conntrack.path={RepoPaths.SampleConntrack}", "-conntrack.min=1", "-cpu.min=0"]).Success);
-        var collectors = commandLine.CreateCollectors(new PluginContext(NullLoggerFactory.Instance, time));
+        var collectors = commandLine.CreatePlugins(new PluginContext(NullLoggerFactory.Instance, time)).Collectors;
         var conntrack = new ConntrackReader(commandLine.ConntrackSource.Resolve(TimeSpan.FromSeconds(10)), NullLogger<ConntrackReader>.Instance);
         var families = new FamilyTable(collectors.Select(c => c.Collector.Families));
         var self = new SelfMetrics(collectors.Select(c => c.Name));

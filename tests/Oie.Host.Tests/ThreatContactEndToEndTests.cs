@@ -48,7 +48,7 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
             $"-feeds.cache-dir={_cacheDir.FullName}",
         ]);
         Assert.True(parsed.Success, parsed.Error);
-        _exporter = ExporterApp.Build(commandLine, _time);
+        _exporter = TestExporter.Build(commandLine, _time);
         _exporter.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
         var loaded = AppServices.AllFeedsLoaded(_exporter.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
         await _exporter.StartAsync();

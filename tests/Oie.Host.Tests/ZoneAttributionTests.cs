@@ -113,7 +113,7 @@ public sealed class ZoneAttributionTests(ZoneLab lab) : IClassFixture<ZoneLab>
             "-customlist.enable", $"-customlist.path={lab.CustomList}", $"-feeds.cache-dir={lab.FeedCache}", .. args,
         ]);
         Assert.True(parsed.Success, parsed.Error);
-        await using var app = ExporterApp.Build(commandLine, time);
+        await using var app = TestExporter.Build(commandLine, time);
         app.CollectionLoop().WaitingForNextSlot += s => cycles.Writer.TryWrite(s);
         var loaded = AppServices.AllFeedsLoaded(app.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
         await app.StartAsync();

@@ -23,8 +23,11 @@ public sealed class FileSourceTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <summary>The custom list's plugins.json name, which labels its health metrics.</summary>
+    private const string Name = "customlist";
+
     private static CustomListFeed CustomList(string path) =>
-        new(new FeedDescriptor(CustomListFeed.Name, CustomListFeed.MetricName, CustomListFeed.Help, [FeedSource.FromPath(path)],
+        new(new FeedDescriptor(Name, "oie_customlist_contact", CustomListFeed.Help, [FeedSource.FromPath(path)],
             CustomListFeed.DefaultRefresh));
 
     /// <summary>Rewrites the list with a newer mtime, as an editor saving it a minute later would.</summary>
@@ -114,7 +117,7 @@ public sealed class FileSourceTests : IDisposable
         Assert.False(Directory.Exists(CacheDir) && Directory.EnumerateFiles(CacheDir).Any(), "a file source was copied to the feed cache");
         // What an older version left in the cache for this file: it must not come back.
         new FeedCache(CacheDir, new CapturingLogger().For<FeedCache>())
-            .Save(CustomListFeed.Name, feed.Descriptor.Sources[0], Encoding.UTF8.GetBytes("185.220.101.1\n"), new FeedValidators(null, null), Start);
+            .Save(Name, feed.Descriptor.Sources[0], Encoding.UTF8.GetBytes("185.220.101.1\n"), new FeedValidators(null, null), Start);
 
         File.WriteAllText(ListPath, "# emptied\n");
         await using var restarted = await CustomListIntel.StartAsync(feed, CacheDir);
@@ -171,7 +174,7 @@ public sealed class FileSourceTests : IDisposable
         {
             using var stream = new MemoryStream();
             await _registry.CollectAndExportAsTextAsync(stream);
-            var prefix = $"{metric}{{feed=\"{CustomListFeed.Name}\"}} ";
+            var prefix = $"{metric}{{feed=\"{Name}\"}} ";
             var line = Encoding.UTF8.GetString(stream.ToArray()).Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
             return double.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -95,14 +95,58 @@ namespace Oie.Generators.Parsing
                 return null;
             }
 
+            var setup = contracts[section.SetupInterface].GetMembers("Setup").OfType<IMethodSymbol>().FirstOrDefault();
+            if (setup is not null && WrongSetup(type, setup) is { } shape)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SetupShape, entry.TypeLocation,
+                    entry.TypeName, section.Noun, entry.Name, shape, setup.ReturnType.ToDisplayString()));
+                return null;
+            }
+
             if (WhyUnusable(type, compilation, contracts[section.SetupInterface]) is { } reason)
             {
                 diagnostics.Add(Unusable(entry, section, reason));
                 return null;
             }
 
+            if (NameConstant(type) is { } name && name != entry.Name)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameDisagrees, entry.NameLocation,
+                    section.Noun, entry.Name, entry.TypeName, NameConstantName, name));
+                return null;
+            }
+
             return new RegisteredPlugin(entry.Kind, entry.Name, entry.EnabledByDefault,
                 type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ".Setup");
+        }
+
+        /// <summary>The constant a plugin type would keep its name in, were it to write the name a second time.</summary>
+        private const string NameConstantName = "Name";
+
+        /// <summary>The value of the type's own <c>const string Name</c>, or null when it declares none.</summary>
+        private static string? NameConstant(INamedTypeSymbol type) =>
+            type.GetMembers(NameConstantName).OfType<IFieldSymbol>()
+                .Where(field => field.IsConst && field.ConstantValue is string)
+                .Select(field => (string)field.ConstantValue!)
+                .FirstOrDefault();
+
+        /// <summary>
+        /// The signature of a public static <c>Setup</c> the type has instead of the contract's (the old
+        /// <c>Setup(FlagSet)</c>, say), or null when it implements the contract's or has no such method. The compiler
+        /// reports the missing member in the plugin's own project; this says, in plugins.json, what the registry needs.
+        /// </summary>
+        private static string? WrongSetup(INamedTypeSymbol type, IMethodSymbol contractSetup)
+        {
+            if (type.FindImplementationForInterfaceMember(contractSetup) is not null)
+            {
+                return null;
+            }
+
+            var other = type.GetMembers("Setup").OfType<IMethodSymbol>()
+                .FirstOrDefault(m => m.IsStatic && m.MethodKind == MethodKind.Ordinary && m.DeclaredAccessibility == Accessibility.Public);
+            return other is null
+                ? null
+                : "Setup(" + string.Join(", ", other.Parameters.Select(p => p.Type.ToDisplayString() + " " + p.Name)) + ")";
         }
 
         /// <summary>Why <c>global::The.Type.Setup</c> would not compile in the consuming assembly, or null.</summary>

@@ -185,7 +185,7 @@ namespace Oie.Generators.Parsing
             }
 
             return new PluginEntry(section.Kind, name!.Text!, isDefault!.Kind == JsonKind.True, type!.Text!.Trim(), project?.Text,
-                context.Locate(type.Span));
+                context.Locate(type.Span), context.Locate(name.Span));
         }
 
         /// <summary>^[a-z][a-z0-9_]*$: the name becomes part of a command-line flag.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Oie.Abstractions;
 using Oie.Conntrack.Reading;
 using Oie.ThreatIntel;
@@ -6,6 +7,11 @@ namespace Oie.Host.CommandLine;
 
 /// <summary>A collector that is switched on, with the name plugins.json gives it.</summary>
 internal sealed record NamedCollector(string Name, ICollector Collector);
+
+/// <summary>Every plugin the command line switched on, created once: what the exporter is composed of.</summary>
+/// <param name="Collectors">The collectors, in plugins.json order.</param>
+/// <param name="Feeds">The threat feeds, in plugins.json order.</param>
+internal sealed record ExporterPlugins(IReadOnlyList<NamedCollector> Collectors, IReadOnlyList<IThreatFeed> Feeds);
 
 /// <summary>
 /// Every flag of the exporter: the host's (the conntrack table and zone map it reads for the collectors included),
@@ -32,7 +38,7 @@ internal sealed class ExporterCommandLine
             Feeds = ThreatIntelFlags.Define(Flags);
         foreach (var registration in feeds ?? [])
         {
-            var enabled = Flags.Bool(registration.Name + ".enable", registration.EnabledByDefault,
+            var enabled = Flags.Bool(registration.Entry.Flag("enable"), registration.EnabledByDefault,
                 $"Enable the {registration.Name} threat-intel feed.");
             _feeds.Add((registration, enabled, registration.Setup(Flags)));
         }
@@ -67,43 +73,28 @@ internal sealed class ExporterCommandLine
     /// the app (category <see cref="Logging.LogLevelSwitch.StartCategory"/>).</summary>
     public IReadOnlyList<FlagNotice> Notices { get; private set; } = [];
 
-    public IReadOnlyList<NamedCollector> CreateCollectors(PluginContext context)
-    {
-        var result = new List<NamedCollector>();
-        foreach (var (registration, enabled, factory) in _collectors)
-        {
-            if (enabled.Value)
-                result.Add(new NamedCollector(registration.Name, factory(context)));
-        }
-        return result;
-    }
+    /// <summary>
+    /// Creates every switched-on plugin, collectors and feeds, each once and in plugins.json order, all with
+    /// <paramref name="context"/>. A plugin whose flags do not fit together (an enabled custom list without a path)
+    /// throws <see cref="ArgumentException"/> naming the flag; <see cref="TryCreatePlugins"/> turns that into a message.
+    /// </summary>
+    public ExporterPlugins CreatePlugins(PluginContext context) => new(
+        [.. _collectors.Where(c => c.Enabled.Value).Select(c => new NamedCollector(c.Registration.Name, c.Factory(context)))],
+        [.. _feeds.Where(f => f.Enabled.Value).Select(f => f.Factory(context))]);
 
-    /// <summary>The enabled feeds, in plugins.json order. A feed whose flags do not fit together (an enabled custom list
-    /// without a path) throws <see cref="ArgumentException"/>; <see cref="TryCreateFeeds"/> turns that into a message.</summary>
-    public IReadOnlyList<IThreatFeed> CreateFeeds(PluginContext context)
-    {
-        var result = new List<IThreatFeed>();
-        foreach (var (_, enabled, factory) in _feeds)
-        {
-            if (enabled.Value)
-                result.Add(factory(context));
-        }
-        return result;
-    }
-
-    /// <summary><see cref="CreateFeeds"/>, with a feed's refusal of its flags as <paramref name="error"/>: a usage error
-    /// (exit 2), like a flag that does not parse.</summary>
-    public bool TryCreateFeeds(PluginContext context, out IReadOnlyList<IThreatFeed> feeds, out string? error)
+    /// <summary><see cref="CreatePlugins"/>, with a plugin's refusal of its flags as <paramref name="error"/>: a usage
+    /// error (exit 2) like a flag that does not parse, whatever kind of plugin refused.</summary>
+    public bool TryCreatePlugins(PluginContext context, [NotNullWhen(true)] out ExporterPlugins? plugins, [NotNullWhen(false)] out string? error)
     {
         try
         {
-            feeds = CreateFeeds(context);
+            plugins = CreatePlugins(context);
             error = null;
             return true;
         }
         catch (ArgumentException e)
         {
-            feeds = [];
+            plugins = null;
             error = e.Message;
             return false;
         }

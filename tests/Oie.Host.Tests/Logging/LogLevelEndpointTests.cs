@@ -34,7 +34,7 @@ public sealed class LogLevelEndpointTests : IAsyncLifetime
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors);
         var parsed = commandLine.Parse([$"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0", .. args]);
         Assert.True(parsed.Success, parsed.Error);
-        var app = ExporterApp.Build(commandLine, _time);
+        var app = TestExporter.Build(commandLine, _time);
         _apps.Add(app);
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(_recorder);
         await app.StartAsync();

@@ -21,7 +21,7 @@ internal sealed class WebApp : IAsyncDisposable
         var parsed = commandLine.Parse([$"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0",
             $"-conntrack.path={RepoPaths.SampleConntrack}", $"-web.config.file={webConfigFile}"]);
         Assert.True(parsed.Success, parsed.Error);
-        var app = ExporterApp.Build(commandLine, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var app = TestExporter.Build(commandLine, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await app.StartAsync();
         return new WebApp(app);
     }
