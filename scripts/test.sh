@@ -30,6 +30,15 @@ for project in src/*/tests/*/*.csproj samples/*/tests/*/*.csproj; do
   dotnet test "$project" -c Release 2>&1 | tee -a "$log" || status=$?
 done
 
+# The code style of .editorconfig: `dotnet format Oie.slnx --severity warn` applies it; here a file that drifted fails.
+echo "== dotnet format --verify-no-changes (.editorconfig)"
+format_rc=0
+format_out=$(dotnet format Oie.slnx --verify-no-changes --severity warn 2>&1) || format_rc=$?
+printf '%s\n' "$format_out" | tee -a "$log"
+if [ "$format_rc" -ne 0 ]; then
+  echo "Failed!  - dotnet format found files that do not follow .editorconfig (run: dotnet format Oie.slnx --severity warn)" | tee -a "$log"; status=1
+fi
+
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 grep -q '^Failed!' "$log" && [ "$failed" -eq 0 ] && failed=1

@@ -34,24 +34,24 @@ public sealed class FlagSet
 
     public Flag<string> String(string name, string defaultValue, string usage) =>
         Add(new Flag<string>(name, usage, defaultValue, Quote(defaultValue), FlagParsers.String)
-            { TypeName = "string", DefaultIsZero = defaultValue.Length == 0 });
+        { TypeName = "string", DefaultIsZero = defaultValue.Length == 0 });
 
     public Flag<bool> Bool(string name, bool defaultValue, string usage) =>
         Add(new Flag<bool>(name, usage, defaultValue, defaultValue ? "true" : "false", FlagParsers.Bool)
-            { IsBool = true, TypeName = "", DefaultIsZero = !defaultValue });
+        { IsBool = true, TypeName = "", DefaultIsZero = !defaultValue });
 
     public Flag<int> Int(string name, int defaultValue, string usage) =>
         Add(new Flag<int>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Int)
-            { TypeName = "int", DefaultIsZero = defaultValue == 0 });
+        { TypeName = "int", DefaultIsZero = defaultValue == 0 });
 
     public Flag<double> Double(string name, double defaultValue, string usage) =>
         Add(new Flag<double>(name, usage, defaultValue, defaultValue.ToString(CultureInfo.InvariantCulture), FlagParsers.Double)
-            { TypeName = "float", DefaultIsZero = defaultValue == 0 });
+        { TypeName = "float", DefaultIsZero = defaultValue == 0 });
 
     /// <summary>A Go duration (<c>10s</c>, <c>1m30s</c>, <c>1.5h</c>) that must be greater than zero.</summary>
     public Flag<TimeSpan> Duration(string name, TimeSpan defaultValue, string usage) =>
         Add(new Flag<TimeSpan>(name, usage, defaultValue, GoDuration.Format(defaultValue), FlagParsers.PositiveDuration)
-            { TypeName = "duration", DefaultIsZero = defaultValue == TimeSpan.Zero });
+        { TypeName = "duration", DefaultIsZero = defaultValue == TimeSpan.Zero });
 
     /// <summary>A flag with its own parser; <paramref name="defaultText"/> is parsed to give the default value.</summary>
     public Flag<T> Custom<T>(string name, string defaultText, string usage, FlagParser<T> parser)
@@ -127,7 +127,9 @@ public sealed class FlagSet
             }
             string text;
             if (eq >= 0)
+            {
                 text = body[(eq + 1)..];
+            }
             else if (flag.IsBool && i + 1 < args.Count && IsBoolWord(args[i + 1]))
             {
                 // Go's flag package stops at the stray word: the bare boolean is true and the word and everything
@@ -138,11 +140,18 @@ public sealed class FlagSet
                     $"stops parsing at \"{text}\", so the Go exporter set -{name} to true and ignored the rest of the command line)"));
             }
             else if (flag.IsBool)
+            {
                 text = "true";
+            }
             else if (i + 1 < args.Count)
+            {
                 text = args[++i];
+            }
             else
+            {
                 return FlagParseResult.Fail($"flag needs an argument: -{name}");
+            }
+
             if (flag.TrySet(text) is { } error)
                 return FlagParseResult.Fail($"invalid value \"{text}\" for flag -{name}: {error}");
             setInOrder.Remove(flag);

@@ -178,11 +178,17 @@ internal static class ExporterApp
         Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> configure)
     {
         if (address.Host.Length == 0)
+        {
             kestrel.ListenAnyIP(address.Port, configure);
+        }
         else if (address.Host == "localhost")
+        {
             kestrel.ListenLocalhost(address.Port, configure);
+        }
         else if (IPAddress.TryParse(address.Host, out var ip))
+        {
             kestrel.Listen(ip, address.Port, configure);
+        }
         else
         {
             foreach (var resolved in Dns.GetHostAddresses(address.Host))

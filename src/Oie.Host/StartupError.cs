@@ -12,7 +12,10 @@ internal static class StartupError
         var listen = $"-web.listen-address={flags.ListenAddress.Value}";
         if (error is AddressInUseException || error.InnerException is AddressInUseException ||
             FindSocketError(error) is SocketError.AddressAlreadyInUse)
+        {
             return $"{listen}: {error.Message} Stop what holds the port (another exporter?) or choose another address.";
+        }
+
         return FindSocketError(error) switch
         {
             SocketError.AccessDenied => $"{listen}: {error.Message} Ports below 1024 need CAP_NET_BIND_SERVICE; choose another port.",

@@ -29,8 +29,16 @@ internal sealed partial class BulkDomainStats
     public MemoryStats? Memory => _balloon is { } b
         ? new MemoryStats
         {
-            CurrentBytes = b[0], MaximumBytes = b[1], RssBytes = b[2], AvailableBytes = b[3], UsableBytes = b[4],
-            UnusedBytes = b[5], SwapInBytes = b[6], SwapOutBytes = b[7], MajorFaults = b[8], MinorFaults = b[9],
+            CurrentBytes = b[0],
+            MaximumBytes = b[1],
+            RssBytes = b[2],
+            AvailableBytes = b[3],
+            UsableBytes = b[4],
+            UnusedBytes = b[5],
+            SwapInBytes = b[6],
+            SwapOutBytes = b[7],
+            MajorFaults = b[8],
+            MinorFaults = b[9],
         }
         : null;
 
@@ -77,7 +85,10 @@ internal sealed partial class BulkDomainStats
         }
         if (!Utf8Parser.TryParse(key, out int index, out var consumed) || index < 0 || index >= MaxDevices ||
             !key[consumed..].SequenceEqual(".delay"u8) || value < 0)
+        {
             return;
+        }
+
         _vcpuSeen = true;
         _vcpuDelayNs = (_vcpuDelayNs ?? 0) + value;
     }

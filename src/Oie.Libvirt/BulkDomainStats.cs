@@ -27,24 +27,38 @@ internal sealed partial class BulkDomainStats
     public void SetNumber(ReadOnlySpan<byte> field, long value)
     {
         if (field.SequenceEqual("state.state"u8))
+        {
             State = (int)value;
+        }
         else if (field.SequenceEqual("cpu.time"u8))
+        {
             CpuTimeNs = value;
+        }
         else if (field.SequenceEqual("block.count"u8))
+        {
             BlockCount = (int)value;
+        }
         else if (field.SequenceEqual("net.count"u8))
+        {
             NetCount = (int)value;
+        }
         else if (TryDevice(field, "block."u8, _blocks, BlockKeys.Length, out var block, out var rest))
         {
             if (!SetCounter(block, rest, BlockKeys, value))
                 SetSize(block, rest, value);
         }
         else if (field.StartsWith("balloon."u8))
+        {
             SetBalloon(field["balloon."u8.Length..], value);
+        }
         else if (field.StartsWith("vcpu."u8))
+        {
             SetVcpu(field["vcpu."u8.Length..], value);
+        }
         else if (TryDevice(field, "net."u8, _nets, NetKeys.Length, out var net, out rest))
+        {
             SetCounter(net, rest, NetKeys, value);
+        }
     }
 
     public void SetString(ReadOnlySpan<byte> field, string value)
@@ -112,7 +126,10 @@ internal sealed partial class BulkDomainStats
         var tail = field[prefix.Length..];
         if (!Utf8Parser.TryParse(tail, out int index, out var consumed) || index < 0 || index >= MaxDevices ||
             consumed >= tail.Length || tail[consumed] != (byte)'.')
+        {
             return false;
+        }
+
         while (devices.Count <= index)
             devices.Add(new Device(valueCount));
         device = devices[index];

@@ -143,8 +143,10 @@ public sealed partial class ThreatContacts : ICollector, IConntrackConsumer
                 for (var direction = 0; direction < 2; direction++)
                 {
                     if (hits.Flows[bit * 2 + direction] is var flows and > 0)
+                    {
                         writer.Write(_flowsFamily!, instance, flows, facts.Domain, facts.InstanceUuid, facts.ProjectUuid, facts.UserUuid,
                             _feedNames[bit], direction == 1 ? "outbound" : "inbound");
+                    }
                 }
             }
         }

@@ -60,8 +60,11 @@ internal static class BoundedProcess
         if (timedOut)
             throw new BoundedProcessException(BoundedProcessFailure.TimedOut, $"{display} did not finish before the deadline and was killed");
         if (output is null)
+        {
             throw new BoundedProcessException(BoundedProcessFailure.OutputTooLarge,
                 $"{display} printed more than {ByteSize.Format(maxStdoutBytes)} and was killed");
+        }
+
         return new BoundedProcessResult(process.ExitCode, Encoding.UTF8.GetString(output), stderrText);
     }
 

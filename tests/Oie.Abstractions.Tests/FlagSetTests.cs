@@ -148,7 +148,7 @@ public class FlagSetTests
     public void Help_is_recognised(string arg) => Assert.True(Create().Set.Parse([arg]).HelpRequested);
 
     [Fact]
-    public void The_last_occurrence_wins() 
+    public void The_last_occurrence_wins()
     {
         var f = Create();
         Assert.True(f.Set.Parse(["-conntrack.min=1", "-conntrack.min", "2"]).Success);

@@ -122,7 +122,10 @@ public sealed partial class LeastPrivilegeTests
                          files.Binary, "-web.listen-address=127.0.0.1:0", $"-libvirt.uri=test://{files.NodeFile}",
                          "-collection.interval=1s", "-conntrack.min=1", "-log.level=info", $"-conntrack.source={source}",
                      })
+            {
                 info.ArgumentList.Add(arg);
+            }
+
             var process = Process.Start(info) ?? throw new InvalidOperationException("ip netns exec did not start");
             try
             {

@@ -22,7 +22,10 @@ public sealed class InstanceInfoCollectorTests
         var nova = InstanceBuilder.Nova("instance-0000000a", "aaaaaaaa-0000-0000-0000-00000000000a").Build();
         var named = new Instance(nova.Facts with
         {
-            InstanceName = "web-1", FlavorName = "m1.small", UserName = "alice", ProjectName = "shop",
+            InstanceName = "web-1",
+            FlavorName = "m1.small",
+            UserName = "alice",
+            ProjectName = "shop",
             ImageUuid = "44444444-0000-4000-8000-000000000001",
         }, nova.Stats);
         var samples = Run(named, InstanceBuilder.NonNova()).Samples;

@@ -14,7 +14,10 @@ public sealed class JobsCollectorTests
     private static Instance WithJobs(InstanceBuilder builder, DomainJob? job = null, BlockJob?[]? blockJobs = null, bool read = true) =>
         new(builder.BuildFacts(), new InstanceStats
         {
-            State = DomainRunState.Running, JobsRead = read, Job = job, BlockJobs = blockJobs ?? [],
+            State = DomainRunState.Running,
+            JobsRead = read,
+            Job = job,
+            BlockJobs = blockJobs ?? [],
         });
 
     private static InstanceBuilder TwoDisks(string domain = "instance-00000001", string uuid = "11111111-1111-1111-1111-111111111111") =>

@@ -10,9 +10,16 @@ public sealed class MemoryCollectorTests
 
     private static readonly MemoryStats Balloon = new()
     {
-        CurrentBytes = 4096 * MiB, MaximumBytes = 8192 * MiB, RssBytes = 3000 * MiB, AvailableBytes = 4000 * MiB,
-        UsableBytes = 1500 * MiB, UnusedBytes = 700 * MiB, SwapInBytes = 12 * MiB, SwapOutBytes = 34 * MiB,
-        MajorFaults = 5678, MinorFaults = 901234,
+        CurrentBytes = 4096 * MiB,
+        MaximumBytes = 8192 * MiB,
+        RssBytes = 3000 * MiB,
+        AvailableBytes = 4000 * MiB,
+        UsableBytes = 1500 * MiB,
+        UnusedBytes = 700 * MiB,
+        SwapInBytes = 12 * MiB,
+        SwapOutBytes = 34 * MiB,
+        MajorFaults = 5678,
+        MinorFaults = 901234,
     };
 
     private static RecordingSampleWriter Run(params Instance[] vms) =>

@@ -154,7 +154,10 @@ public sealed partial class DebPackageTests
                      "--ambient-caps=-all" + string.Concat(ambient.Select(c => ",+" + c)),
                      "--bounding-set=-all" + string.Concat(bounding.Select(c => ",+" + c)),
                  })
+        {
             start.ArgumentList.Add(arg);
+        }
+
         if (unit.Single("NoNewPrivileges") == "yes")
             start.ArgumentList.Add("--no-new-privs");
         start.ArgumentList.Add("--");

@@ -64,7 +64,10 @@ internal static partial class GrafanaDashboards
             {
                 if (target.TryGetProperty("datasource", out var source) && source.ValueKind == JsonValueKind.Object &&
                     source.TryGetProperty("type", out var sourceType) && sourceType.GetString() != "prometheus")
+                {
                     continue;   // e.g. a Loki query: not PromQL
+                }
+
                 if (target.TryGetProperty("expr", out var expr) && expr.GetString() is { Length: > 0 } text)
                     queries.Add(new PanelQuery(file, title, text, Substitute(text, variables, file)));
             }

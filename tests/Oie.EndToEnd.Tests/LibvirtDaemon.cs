@@ -41,8 +41,11 @@ internal sealed class LibvirtDaemon : IDisposable
             }
             var foreign = RunningPid("/run/libvirtd.pid", "libvirtd");
             if (foreign is not null)
+            {
                 throw new InvalidOperationException(
                     $"a libvirtd this suite did not start is running (pid {foreign}); the suite needs its own (stop it and run again)");
+            }
+
             if (RunningPid("/run/virtlogd.pid", "virtlogd") is null)
             {
                 daemon._virtlogd = Daemon.Start(run, "virtlogd", "virtlogd");

@@ -98,7 +98,10 @@ internal sealed class RunDirectory : IDisposable
         {
             if (!int.TryParse(System.IO.Path.GetFileName(dir)[Prefix.Length..], CultureInfo.InvariantCulture, out var owner) ||
                 owner == Environment.ProcessId || Directory.Exists($"/proc/{owner}"))
+            {
                 continue;
+            }
+
             var ledger = System.IO.Path.Combine(dir, "pids");
             if (System.IO.File.Exists(ledger))
             {

@@ -36,7 +36,8 @@ public sealed class EmergingThreatsConformance : FeedConformance<EmergingThreats
     protected override FeedDescriptor ExpectedDescriptor => new(
         "emergingthreats", "oie_emergingthreats_contact",
         "1 if this instance communicated with an IP listed in the EmergingThreats compromised IP feed",
-        [new Uri("https://rules.emergingthreats.net/blockrules/compromised-ips.txt")], TimeSpan.FromHours(6)) { HitTag = "EMTHREATS" };
+        [new Uri("https://rules.emergingthreats.net/blockrules/compromised-ips.txt")], TimeSpan.FromHours(6))
+    { HitTag = "EMTHREATS" };
 
     /// <summary>One per line.</summary>
     protected override int ErrorPageInvalid => 8;

@@ -110,7 +110,9 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
                      "oie_tor_contact", "oie_spamhaus_contact", "oie_emergingthreats_contact", "oie_customlist_contact",
                      "oie_exporter_feed_fresh", "oie_exporter_collector_success", "process_cpu_seconds_total", "oie_threat_contact_flows", "oie_instance_info",
                      "oie_disk_info", "oie_memory_current_bytes", "oie_memory_maximum_bytes", "oie_vcpus", "oie_disk_capacity_bytes" })
+        {
             Assert.True(_emitted.ContainsKey(name), name + " was not emitted");
+        }
         // Every collector plugins.json lists is switched on above: one left off would have its families go unchecked.
         var running = _app.Services.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name).ToHashSet();
         foreach (var registration in PluginRegistry.Collectors)

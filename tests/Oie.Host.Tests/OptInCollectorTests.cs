@@ -86,8 +86,16 @@ public sealed class OptInCollectorTests
             State = DomainRunState.Running,
             Memory = new MemoryStats
             {
-                CurrentBytes = 1L << 32, MaximumBytes = 1L << 32, RssBytes = 3L << 30, AvailableBytes = 4000L << 20, UsableBytes = 1L << 30,
-                UnusedBytes = 1L << 29, SwapInBytes = 0, SwapOutBytes = 4096, MajorFaults = 3, MinorFaults = 900,
+                CurrentBytes = 1L << 32,
+                MaximumBytes = 1L << 32,
+                RssBytes = 3L << 30,
+                AvailableBytes = 4000L << 20,
+                UsableBytes = 1L << 30,
+                UnusedBytes = 1L << 29,
+                SwapInBytes = 0,
+                SwapOutBytes = 4096,
+                MajorFaults = 3,
+                MinorFaults = 900,
             },
             VcpuStats = new VcpuStats(2, 4, 2_500_000_000),
             DiskCapacities = [new DiskCapacity(20L << 30, 3L << 30, 3L << 30), new DiskCapacity(100L << 30, null, 100L << 30)],

@@ -70,7 +70,10 @@ public class GracefulShutdownTests
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "openstack_instance_exporter.dll"),
                      "-web.listen-address=127.0.0.1:0", $"-libvirt.uri=test://{RepoPaths.SampleNode}", $"-conntrack.path={RepoPaths.SampleConntrack}" })
+        {
             start.ArgumentList.Add(arg);
+        }
+
         using var process = Process.Start(start)!;
         try
         {

@@ -251,8 +251,11 @@ public class LibvirtInstanceSourceTests
         string[] bad = ["0", "-4", "two", "99999999999"];
         var node = File.ReadAllText(Fixtures.Node);
         for (var i = 0; i < bad.Length; i++)
+        {
             node = ReplaceInDomain(ReplaceInDomain(node, $"instance-0000000{i + 1}", "<nova:vcpus>2</nova:vcpus>", $"<nova:vcpus>{bad[i]}</nova:vcpus>"),
                 $"instance-0000000{i + 1}", "<vcpu placement='static'>2</vcpu>", "<vcpu placement='static'>3</vcpu>");
+        }
+
         using var dir = new Fixtures.TempDir();
         File.WriteAllText(dir.File("node.xml"), node);
         var log = new LogLines();

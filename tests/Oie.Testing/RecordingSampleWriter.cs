@@ -28,8 +28,11 @@ public sealed class RecordingSampleWriter(IReadOnlyList<MetricFamily>? declaredF
         if (declaredFamilies is not null && !declaredFamilies.Contains(family))
             throw new InvalidOperationException($"{family.Name} is not one of the collector's families");
         if (labelValues.Length != family.LabelNames.Length)
+        {
             throw new InvalidOperationException(
                 $"{family.Name} has {family.LabelNames.Length} labels but was written with {labelValues.Length}");
+        }
+
         foreach (var label in labelValues)
         {
             if (label is null)

@@ -20,7 +20,8 @@ internal sealed class RefresherHarness : IAsyncDisposable
         Health = new FeedHealthMetrics(Registry);
         Fetcher = new FeedFetcher(new FeedFetchOptions { RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(20), MaxBytes = 64 * 1024 });
         Refresher = new FeedRefresher(feed, 0, Holder, Fetcher, new FeedCache(cacheDir, Log.For<FeedCache>()), Health, Time,
-            Log.For<FeedRefresher>(), policy) { Passes = _passes };
+            Log.For<FeedRefresher>(), policy)
+        { Passes = _passes };
         Name = feed.Descriptor.Name;
     }
 

@@ -7,7 +7,7 @@ public class ThreatHitLinesTests
 {
     private static readonly FeedDescriptor Tor = new("tor", "oie_tor_contact", "tor", [], TimeSpan.FromHours(1));
     private static readonly FeedDescriptor Et = new("emergingthreats", "oie_emergingthreats_contact", "et", [], TimeSpan.FromHours(6))
-        { HitTag = "EMTHREATS" };
+    { HitTag = "EMTHREATS" };
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 6, 30, 0, TimeSpan.Zero));
     private readonly StringWriter _stderr = new();

@@ -93,9 +93,12 @@ public sealed class ConntrackSourceFlags
     {
         var timeout = _timeout.Value == TimeSpan.Zero ? collectionInterval * DefaultTimeoutShare : _timeout.Value;
         if (timeout >= collectionInterval)
+        {
             throw new InvalidOperationException(
                 $"-conntrack.timeout={GoDuration.Format(timeout)} must be shorter than -collection.interval=" +
                 $"{GoDuration.Format(collectionInterval)} (0 means 80% of the interval)");
+        }
+
         ThrowIfContradictory();
         return new ConntrackSourceOptions
         {
@@ -114,15 +117,24 @@ public sealed class ConntrackSourceFlags
         var netlink = _source.Value is ConntrackSourceKind.Netlink or ConntrackSourceKind.Events;
         var source = $"-conntrack.source={FormatSource(_source.Value)}";
         if (netlink && _path.Value.Length > 0)
+        {
             throw new InvalidOperationException(
                 $"-conntrack.path reads a saved table and cannot be combined with {source} (drop one of them)");
+        }
+
         if (netlink && _command.IsSet)
+        {
             throw new InvalidOperationException(
                 $"-conntrack.command runs the tool, which {source} does not use (for another namespace use -conntrack.netns)");
+        }
+
         if (!netlink && _netns.Value.Length > 0)
+        {
             throw new InvalidOperationException(
                 "-conntrack.netns needs -conntrack.source=netlink or events (the tool reads another namespace through " +
                 "-conntrack.command=\"ip netns exec NAME conntrack\")");
+        }
+
         if (_source.Value != ConntrackSourceKind.Events && _eventsResync.IsSet)
             throw new InvalidOperationException("-conntrack.events.resync needs -conntrack.source=events");
     }

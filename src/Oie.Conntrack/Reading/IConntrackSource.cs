@@ -41,8 +41,10 @@ internal static class ConntrackReadPolicy
     public static void ThrowIfGarbage(ConntrackReadResult result, string what)
     {
         if (IsGarbage(result))
+        {
             throw Error($"{what} printed no conntrack table: at least half of its lines are malformed " +
                         "(want the `conntrack -L -o extended` / /proc/net/nf_conntrack line format)");
+        }
     }
 
     public static bool IsGarbage(ConntrackReadResult result) => result.Malformed > 0 && result.Malformed >= result.Flows;

@@ -65,8 +65,11 @@ internal sealed class ToolConntrackSource(IReadOnlyList<string> command, TimeSpa
         if (timedOut)
             throw TimedOut(display);
         if (process.ExitCode != 0)
+        {
             throw ConntrackReadPolicy.Error(
                 $"{display} exited with status {process.ExitCode}{(stderrText.Length > 0 ? ": " + stderrText : "")}");
+        }
+
         ConntrackReadPolicy.ThrowIfGarbage(result, display);
         return result;
     }

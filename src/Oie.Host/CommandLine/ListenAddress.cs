@@ -21,7 +21,10 @@ internal sealed record ListenAddress(string Host, int Port)
             return "port must be a number from 0 to 65535";
         if (host.Length > 0 && host != "localhost" && !IPAddress.TryParse(host, out _) &&
             Uri.CheckHostName(host) != UriHostNameType.Dns)
+        {
             return $"\"{host}\" is not a host name or IP address";
+        }
+
         value = new ListenAddress(host, port);
         return null;
     }

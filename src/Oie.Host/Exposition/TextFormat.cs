@@ -13,8 +13,11 @@ internal static class TextFormat
     public static void WriteSample(IBufferWriter<byte> output, MetricFamily family, double value, ReadOnlySpan<string> labelValues)
     {
         if (labelValues.Length != family.LabelNames.Length)
+        {
             throw new ArgumentException(
                 $"{family.Name} takes {family.LabelNames.Length} label values, got {labelValues.Length}", nameof(labelValues));
+        }
+
         output.Write(family.NameBytes.Span);
         for (var i = 0; i < labelValues.Length; i++)
         {

@@ -120,7 +120,9 @@ internal static class ExporterEndpoints
                 var parameter = part[(semicolon + 1)..].Replace(" ", "");
                 if (!parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase) ||
                     !double.TryParse(parameter.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture, out var q) || q > 0)
+                {
                     return true;
+                }
             }
         }
         return false;

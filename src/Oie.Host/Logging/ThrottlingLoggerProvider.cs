@@ -50,7 +50,10 @@ internal sealed class ThrottlingLoggerProvider : ILoggerProvider, ISupportExtern
                 throttle.EndWindows(category);
             if (logLevel >= LogLevel.Warning && logLevel != LogLevel.None && eventId.Name != AuditEventName &&
                 !throttle.Admit(inner, category, logLevel, eventId, state, exception, formatter(state, exception)))
+            {
                 return;
+            }
+
             inner.Log(logLevel, eventId, state, exception, formatter);
         }
     }

@@ -79,8 +79,11 @@ internal static class TlsConfigParser
                 case "max_version": max = (ParseVersion(yaml, value, path) ?? Version.Tls13, at); break;
                 case "cipher_suites":
                     foreach (var (suite, suiteLine) in yaml.Strings(value, path))
+                    {
                         suites.Add(CipherSuites.TryGetValue(suite, out var known) ? known
                             : throw yaml.Error(suiteLine, $"{path}: unknown cipher \"{suite}\" (Go's crypto/tls names, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)"));
+                    }
+
                     break;
                 case "prefer_server_cipher_suites":
                     preferServer = yaml.Bool(value, path);
@@ -88,8 +91,11 @@ internal static class TlsConfigParser
                     break;
                 case "curve_preferences":
                     foreach (var (curve, curveLine) in yaml.Strings(value, path))
+                    {
                         curves.Add(Curves.Contains(curve, StringComparer.Ordinal) ? curve
                             : throw yaml.Error(curveLine, $"{path}: unknown curve \"{curve}\": want one of {string.Join(", ", Curves)}"));
+                    }
+
                     if (curves.Count > 0)
                         ignored.Add($"{path} ({string.Join(", ", curves)}) is ignored: .NET cannot set a TLS server's key exchange groups; OpenSSL's defaults apply");
                     break;
@@ -110,18 +116,30 @@ internal static class TlsConfigParser
         var protocols = Protocols(yaml, min, max, ignored);
         var config = new TlsServerConfig(certFile, keyFile, clientAuth, caFile, protocols)
         {
-            Cert = cert, Key = key, ClientCa = ca, ClientAllowedSans = sans, CipherSuites = suites, CurvePreferences = curves,
-            PreferServerCipherSuites = preferServer, Ignored = ignored,
+            Cert = cert,
+            Key = key,
+            ClientCa = ca,
+            ClientAllowedSans = sans,
+            CipherSuites = suites,
+            CurvePreferences = curves,
+            PreferServerCipherSuites = preferServer,
+            Ignored = ignored,
         };
         if (suites.Count > 0 && !protocols.HasFlag(SslProtocols.Tls12))
             ignored.Add("tls_server_config.cipher_suites only concern TLS 1.2 and below, which max_version/min_version leave out: they have no effect");
         if (config.HasClientCa && clientAuth == ClientAuth.NoClientCert)
+        {
             throw yaml.Error((caFile?.Line ?? ca!.Line),
                 "tls_server_config: client_ca_file is set but client_auth_type NoClientCert does not ask for client certificates " +
                 "(use RequireAndVerifyClientCert or VerifyClientCertIfGiven)");
+        }
+
         if (sans.Count > 0 && !config.RequiresClientCert)
+        {
             throw yaml.Error(sansLine, $"tls_server_config.client_allowed_sans needs client_auth_type RequireAnyClientCert or " +
                 $"RequireAndVerifyClientCert: with {clientAuth} a client may send no certificate, leaving no SAN to check");
+        }
+
         return config;
     }
 
@@ -130,8 +148,11 @@ internal static class TlsConfigParser
         if (max.Value < min.Value)
             throw yaml.Error(max.Line, $"tls_server_config: max_version TLS{(int)max.Value} is below min_version TLS{(int)min.Value}");
         if (max.Value < Version.Tls12)
+        {
             throw yaml.Error(max.Line, $"tls_server_config.max_version: TLS{(int)max.Value} leaves nothing to serve: " +
                 "TLS 1.0 and 1.1 are obsolete and not offered; want TLS12 or TLS13");
+        }
+
         if (min.Value < Version.Tls12)
             ignored.Add($"tls_server_config.min_version TLS{(int)min.Value} is served as TLS12: TLS 1.0 and 1.1 are obsolete and not offered");
         var protocols = SslProtocols.None;

@@ -47,14 +47,23 @@ internal static class WebConfigLoader
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             if (!certPem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+            {
                 throw Error(source, certLine, $"tls_server_config: {certName} holds no PEM certificate (a -----BEGIN CERTIFICATE----- block): " +
                     "give the server certificate in PEM form");
+            }
+
             if (keyPem.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
+            {
                 throw Error(source, keyLine, $"tls_server_config: {keyName} is an encrypted private key: give the key unencrypted " +
                     "(e.g. openssl pkey -in key.pem -out key-plain.pem), readable only by the exporter's user");
+            }
+
             if (!keyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            {
                 throw Error(source, keyLine, $"tls_server_config: {keyName} holds no PEM private key (a -----BEGIN PRIVATE KEY----- block): " +
                     "give the key that goes with the certificate");
+            }
+
             throw Error(source, certLine, $"tls_server_config: the private key {keyName} does not match the certificate {certName} " +
                 "(or is of a type that cannot be read): give the key the certificate was issued for");
         }

@@ -61,8 +61,11 @@ internal static class WebConfigParser
                 throw yaml.Error(line, $"basic_auth_users: invalid user name \"{user}\" (empty or containing ':')");
             var hash = yaml.String(value, "basic_auth_users." + user);
             if (!Bcrypt.IsHash(hash))
+            {
                 throw yaml.Error(line,
                     $"basic_auth_users.{user}: not a bcrypt hash (want $2a$, $2b$ or $2y$, cost and 53 characters, as htpasswd -nbB makes)");
+            }
+
             users.Add(user, hash);
         }
     }
@@ -82,8 +85,11 @@ internal static class WebConfigParser
                     foreach (var (name, headerValue, headerLine) in yaml.Entries(yaml.Mapping(value, "http_server_config.headers"), "http_server_config.headers"))
                     {
                         if (!AllowedHeaders.TryGetValue(name, out var allowed))
+                        {
                             throw yaml.Error(headerLine, $"http_server_config.headers: HTTP header \"{name}\" can not be configured: want one of " +
                                 string.Join(", ", AllowedHeaders.Keys));
+                        }
+
                         var text = yaml.String(headerValue, "http_server_config.headers." + name);
                         if (allowed.Length > 0 && !allowed.Contains(text, StringComparer.Ordinal))
                             throw yaml.Error(headerLine, $"http_server_config.headers.{name}: invalid value \"{text}\": want one of {string.Join(", ", allowed)}");

@@ -53,7 +53,10 @@ internal readonly record struct OvnZones(bool HasOvnRemote, string Bridge, bool 
         {
             if (!key.StartsWith(ZoneKeyPrefix, StringComparison.Ordinal) ||
                 !ushort.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var zone))
+            {
                 continue;
+            }
+
             var user = key.AsSpan(ZoneKeyPrefix.Length);
             // Only a UUID is a (Neutron) port; "<router>_dnat", "<router>_snat" and the like are zones of other things.
             if (PortIds.IsUuid(user))

@@ -37,7 +37,10 @@ internal static class OvsZones
             var interfaces = OvsdbJson.UuidSet(OvsdbJson.Column(row, "Port", "interfaces"), "Port interfaces");
             if (!otherConfig.TryGetValue("tag", out var text) ||
                 !ushort.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var tag))
+            {
                 continue;
+            }
+
             tags.Add(tag);
             foreach (var iface in interfaces)
             {

@@ -135,7 +135,9 @@ internal sealed class OvsdbClient(OvsdbEndpoint endpoint, int maxMessageBytes = 
                 }
                 if (root.TryGetProperty("id", out var answerId) && answerId.ValueKind == JsonValueKind.Number &&
                     answerId.TryGetInt64(out var number) && number == id)
+                {
                     return Answer(root, read);
+                }
             }
             var received = Receive(socket, _framer.FreeSpace(), deadline);
             if (received == 0)
@@ -161,16 +163,21 @@ internal sealed class OvsdbClient(OvsdbEndpoint endpoint, int maxMessageBytes = 
     private static T Answer<T>(JsonElement answer, Func<JsonElement, T> read)
     {
         if (answer.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
+        {
             throw new ZoneMapException($"OVSDB refused the query: {Describe(error)} (-{ZoneFlagNames.OvsDb} must name the " +
                                        "Open_vSwitch database's socket, not an OVN northbound or southbound one)");
+        }
+
         if (!answer.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
             throw new OvsdbFormatException("the transact answer has no result array");
         foreach (var operation in result.EnumerateArray())
         {
             if (operation.ValueKind == JsonValueKind.Object && operation.TryGetProperty("error", out var failed) &&
                 failed.ValueKind != JsonValueKind.Null)
+            {
                 throw new ZoneMapException($"OVSDB refused the query: {Describe(operation)} (-{ZoneFlagNames.OvsDb} must name " +
                                            "the Open_vSwitch database's socket)");
+            }
         }
         try
         {

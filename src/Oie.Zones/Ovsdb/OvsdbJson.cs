@@ -36,7 +36,10 @@ internal static class OvsdbJson
         {
             if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 ||
                 pair[0].ValueKind != JsonValueKind.String || pair[1].ValueKind != JsonValueKind.String)
+            {
                 throw new OvsdbFormatException($"{column} is not a map of strings to strings");
+            }
+
             map[pair[0].GetString()!] = pair[1].GetString()!;
         }
         return map;
@@ -58,7 +61,10 @@ internal static class OvsdbJson
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != 2 || !Is(value[0], "uuid") ||
             value[1].ValueKind != JsonValueKind.String)
+        {
             throw new OvsdbFormatException($"{column} is not a [\"uuid\", …] value");
+        }
+
         return value[1].GetString()!;
     }
 
@@ -69,7 +75,10 @@ internal static class OvsdbJson
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != 2 || !Is(value[0], tag) ||
             value[1].ValueKind != JsonValueKind.Array)
+        {
             throw new OvsdbFormatException($"{column} is not a [\"{tag}\", […]] value");
+        }
+
         return value[1];
     }
 }

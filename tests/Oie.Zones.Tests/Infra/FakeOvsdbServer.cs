@@ -164,9 +164,13 @@ internal sealed class FakeOvsdbServer : IDisposable
                     continue;
                 }
                 if (b == '"')
+                {
                     inString = true;
+                }
                 else if (b == '{')
+                {
                     depth++;
+                }
                 else if (b == '}' && --depth == 0)
                 {
                     var message = Encoding.UTF8.GetString([.. _pending.GetRange(0, i + 1)]);

@@ -17,7 +17,9 @@ internal sealed class OvsdbServer : IDisposable
     {
         _environment = new(StringComparer.Ordinal)
         {
-            ["OVS_RUNDIR"] = _dir.Path, ["OVS_DBDIR"] = _dir.Path, ["OVS_LOGDIR"] = _dir.Path,
+            ["OVS_RUNDIR"] = _dir.Path,
+            ["OVS_DBDIR"] = _dir.Path,
+            ["OVS_LOGDIR"] = _dir.Path,
         };
         Db = new OvsdbEndpoint(_dir.File("db.sock"));
         try
