@@ -2,10 +2,8 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host.Collection;
@@ -20,45 +18,25 @@ namespace Oie.Host.Tests;
 /// </summary>
 public sealed partial class EndToEndTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly Channel<CycleSnapshot> _cycles = Channel.CreateUnbounded<CycleSnapshot>();
     private readonly HttpClient _http = new(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None });
-    private WebApplication _app = null!;
+    private InProcessExporter _exporter = null!;
     private string _baseUrl = "";
 
     public async Task InitializeAsync()
     {
-        var commandLine = new ExporterCommandLine(PluginRegistry.Collectors);
-        var parsed = commandLine.Parse(
-        [
-            $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0", "-cpu.min=0",
-            $"-conntrack.path={RepoPaths.SampleConntrack}",
-            "-read.thresholds=default:500,local:200,volumes:2500", "-write.thresholds=volumes:1000",
-        ]);
-        Assert.True(parsed.Success, parsed.Error);
-        _app = TestExporter.Build(commandLine, _time);
-        _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
-        await _app.StartAsync();
-        _baseUrl = _app.Urls.Single().TrimEnd('/');
-        await NextCycle();
+        _exporter = await InProcessExporter.StartAsync(
+            $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-cpu.min=0", $"-conntrack.path={RepoPaths.SampleConntrack}",
+            "-read.thresholds=default:500,local:200,volumes:2500", "-write.thresholds=volumes:1000");
+        _baseUrl = _exporter.BaseUrl;
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _exporter.DisposeAsync();
         _http.Dispose();
     }
 
-    private async Task<CycleSnapshot> NextCycle() =>
-        await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-
-    private async Task<CycleSnapshot> AdvanceOneInterval()
-    {
-        _time.Advance(Interval);
-        return await NextCycle();
-    }
+    private Task<CycleSnapshot> AdvanceOneInterval() => _exporter.AdvanceOneIntervalAsync();
 
     private async Task<(HttpResponseMessage Response, byte[] Body)> Scrape(string? acceptEncoding = null)
     {

@@ -1,8 +1,6 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host.Collection;
@@ -18,31 +16,18 @@ namespace Oie.Host.Tests;
 public sealed class HostileLabelTests : IAsyncLifetime
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "fixtures", "weird");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly Channel<CycleSnapshot> _cycles = Channel.CreateUnbounded<CycleSnapshot>();
-    private WebApplication _app = null!;
+    private InProcessExporter _exporter = null!;
     private string _body = "";
 
     public async Task InitializeAsync()
     {
-        var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
-        Assert.True(commandLine.Parse([$"-libvirt.uri=test://{Path.Combine(Fixtures, "node.xml")}", "-web.listen-address=127.0.0.1:0",
-            $"-conntrack.path={Path.Combine(Fixtures, "conntrack.txt")}", "-conntrack.min=1", "-cpu.min=0", "-conntrack.zones=none"]).Success);
-        _app = TestExporter.Build(commandLine, _time);
-        _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
-        await _app.StartAsync();
-        await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        _time.Advance(TimeSpan.FromSeconds(10));
-        await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        using var http = new HttpClient();
-        _body = await http.GetStringAsync(_app.Urls.Single().TrimEnd('/') + "/metrics");
+        _exporter = await InProcessExporter.StartAsync($"-libvirt.uri=test://{Path.Combine(Fixtures, "node.xml")}",
+            $"-conntrack.path={Path.Combine(Fixtures, "conntrack.txt")}", "-conntrack.min=1", "-cpu.min=0", "-conntrack.zones=none");
+        await _exporter.AdvanceOneIntervalAsync();
+        _body = await _exporter.ScrapeTextAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _exporter.DisposeAsync();
 
     [Fact]
     public async Task The_exposition_stays_valid() => await PromtoolAssert.Valid(Encoding.UTF8.GetBytes(_body));

@@ -1,7 +1,5 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host.CommandLine;
@@ -18,18 +16,15 @@ namespace Oie.Host.Tests;
 public sealed class MetricsReferenceTests : IAsyncLifetime
 {
     private static readonly string Feeds = Path.Combine(RepoPaths.Root, "samples", "feeds");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly Channel<CycleSnapshot> _cycles = Channel.CreateUnbounded<CycleSnapshot>();
     private readonly DirectoryInfo _cacheDir = Directory.CreateTempSubdirectory("oie-metrics-doc-");
-    private WebApplication _app = null!;
+    private InProcessExporter _exporter = null!;
     private IReadOnlyDictionary<string, DocumentedFamily> _emitted = null!;
 
     public async Task InitializeAsync()
     {
-        var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
-        var parsed = commandLine.Parse(
+        _exporter = await InProcessExporter.StartAsync(
         [
-            $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0", "-cpu.min=0",
+            $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-cpu.min=0",
             $"-conntrack.path={RepoPaths.SampleConntrack}", "-conntrack.min=1",
             "-collector.cpu", "-collector.disk", "-collector.network", "-collector.conntrack", "-collector.instance_info",
             "-collector.memory", "-collector.vcpu", "-collector.disk_info", "-collector.jobs",
@@ -39,27 +34,15 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
             "-customlist.enable", $"-customlist.path={Feeds}/custom-ips.txt", "-threat.flows.enable",
             $"-feeds.cache-dir={_cacheDir.FullName}",
         ]);
-        Assert.True(parsed.Success, parsed.Error);
-        _app = TestExporter.Build(commandLine, _time);
-        _app.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
-        var loaded = AppServices.AllFeedsLoaded(_app.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
-        await _app.StartAsync();
-        await loaded.WaitAsync(TimeSpan.FromSeconds(30));
-        await NextCycle();
-        _time.Advance(TimeSpan.FromSeconds(10)); // a second cycle: CPU has a delta, every list is in force
-        await NextCycle();
-        using var http = new HttpClient();
-        _emitted = MetricsReference.FromExposition(await http.GetStringAsync(_app.Urls.Single().TrimEnd('/') + "/metrics"));
+        await _exporter.AdvanceOneIntervalAsync(); // a second cycle: CPU has a delta, every list is in force
+        _emitted = MetricsReference.FromExposition(await _exporter.ScrapeTextAsync());
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _exporter.DisposeAsync();
         _cacheDir.Delete(recursive: true);
     }
-
-    private async Task NextCycle() => await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public void Every_emitted_family_is_documented_with_its_type_help_and_label_order()
@@ -91,7 +74,7 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
     public void Every_family_a_collector_declares_is_documented_as_declared()
     {
         var documented = MetricsReference.Load();
-        var declared = _app.Services.GetRequiredService<IReadOnlyList<NamedCollector>>().SelectMany(c => c.Collector.Families).ToList();
+        var declared = _exporter.Services.GetRequiredService<IReadOnlyList<NamedCollector>>().SelectMany(c => c.Collector.Families).ToList();
         Assert.Contains(declared, f => f.Name == "oie_customlist_contact"); // the feeds' contact families are declared too
         foreach (var family in declared)
         {
@@ -114,7 +97,7 @@ public sealed class MetricsReferenceTests : IAsyncLifetime
             Assert.True(_emitted.ContainsKey(name), name + " was not emitted");
         }
         // Every collector plugins.json lists is switched on above: one left off would have its families go unchecked.
-        var running = _app.Services.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name).ToHashSet();
+        var running = _exporter.Services.GetRequiredService<IReadOnlyList<NamedCollector>>().Select(c => c.Name).ToHashSet();
         foreach (var registration in PluginRegistry.Collectors)
             Assert.True(running.Contains(registration.Name), $"-collector.{registration.Name} is not switched on in this run");
     }

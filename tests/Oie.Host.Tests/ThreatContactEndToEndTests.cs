@@ -1,11 +1,9 @@
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host.Collection;
@@ -23,12 +21,9 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "fixtures", "contacts");
     private static readonly string FeedFiles = Path.Combine(RepoPaths.Root, "samples", "feeds");
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly Channel<CycleSnapshot> _cycles = Channel.CreateUnbounded<CycleSnapshot>();
     private readonly DirectoryInfo _cacheDir = Directory.CreateTempSubdirectory("oie-feeds-");
     private WebApplication _feedServer = null!;
-    private WebApplication _exporter = null!;
-    private string _exporterUrl = "";
+    private InProcessExporter _exporter = null!;
 
     public async Task InitializeAsync()
     {
@@ -36,10 +31,9 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
         await _feedServer.StartAsync();
         var feeds = _feedServer.Urls.Single().TrimEnd('/');
 
-        var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
-        var parsed = commandLine.Parse(
+        _exporter = await InProcessExporter.StartAsync(
         [
-            $"-libvirt.uri=test://{RepoPaths.SampleNode}", "-web.listen-address=127.0.0.1:0",
+            $"-libvirt.uri=test://{RepoPaths.SampleNode}",
             $"-conntrack.path={Path.Combine(Fixtures, "conntrack.txt")}", "-conntrack.min=1",
             "-tor.enable", $"-tor.url={feeds}/onionoo-details.json",
             "-spamhaus.enable", $"-spamhaus.url={feeds}/drop.txt", $"-spamhaus.ipv6.url={feeds}/dropv6.txt",
@@ -47,21 +41,11 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
             "-customlist.enable", $"-customlist.path={Path.Combine(FeedFiles, "custom-ips.txt")}",
             $"-feeds.cache-dir={_cacheDir.FullName}",
         ]);
-        Assert.True(parsed.Success, parsed.Error);
-        _exporter = TestExporter.Build(commandLine, _time);
-        _exporter.CollectionLoop().WaitingForNextSlot += s => _cycles.Writer.TryWrite(s!);
-        var loaded = AppServices.AllFeedsLoaded(_exporter.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
-        await _exporter.StartAsync();
-        _exporterUrl = _exporter.Urls.Single().TrimEnd('/');
-        await loaded.WaitAsync(TimeSpan.FromSeconds(30));
-        await NextCycle();
-        _time.Advance(TimeSpan.FromSeconds(10)); // a cycle with every list in force
-        await NextCycle();
+        await _exporter.AdvanceOneIntervalAsync(); // a cycle with every list in force
     }
 
     public async Task DisposeAsync()
     {
-        await _exporter.StopAsync();
         await _exporter.DisposeAsync();
         await _feedServer.StopAsync();
         await _feedServer.DisposeAsync();
@@ -87,12 +71,9 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
         return app;
     }
 
-    private async Task NextCycle() => await _cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-
     private async Task<string[]> ContactLines()
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(_exporterUrl + "/metrics");
+        var text = await _exporter.ScrapeTextAsync();
         return [.. text.Split('\n').Where(l => l.StartsWith("oie_", StringComparison.Ordinal) && l.Contains("_contact{"))];
     }
 
@@ -120,8 +101,7 @@ public sealed class ThreatContactEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Contact_metrics_carry_the_seed_help_texts_and_feed_health_is_exported()
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(_exporterUrl + "/metrics");
+        var text = await _exporter.ScrapeTextAsync();
         Assert.Contains("# HELP oie_tor_contact 1 if this instance communicated with a Tor exit node during the collection interval\n", text);
         Assert.Contains("# HELP oie_spamhaus_contact 1 if this instance communicated with a Spamhaus DROP-listed IP during the collection interval\n", text);
         Assert.Contains("# HELP oie_emergingthreats_contact 1 if this instance communicated with an IP listed in the EmergingThreats compromised IP feed\n", text);

@@ -1,7 +1,5 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Oie.Abstractions;
 using Oie.Generated;
 using Oie.Host.CommandLine;
@@ -104,32 +102,13 @@ public sealed class ZoneAttributionTests(ZoneLab lab) : IClassFixture<ZoneLab>
     private async Task<string> Scrape(string[] args)
     {
         Skip.If(lab.SkipReason is not null, lab.SkipReason);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var cycles = Channel.CreateUnbounded<CycleSnapshot?>();
-        var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
-        var parsed = commandLine.Parse(
+        await using var exporter = await InProcessExporter.StartAsync(
         [
-            $"-libvirt.uri=test://{lab.Node}", "-web.listen-address=127.0.0.1:0", "-conntrack.min=1",
+            $"-libvirt.uri=test://{lab.Node}", "-conntrack.min=1",
             "-customlist.enable", $"-customlist.path={lab.CustomList}", $"-feeds.cache-dir={lab.FeedCache}", .. args,
         ]);
-        Assert.True(parsed.Success, parsed.Error);
-        await using var app = TestExporter.Build(commandLine, time);
-        app.CollectionLoop().WaitingForNextSlot += s => cycles.Writer.TryWrite(s);
-        var loaded = AppServices.AllFeedsLoaded(app.Services.GetRequiredService<ThreatIntel.ThreatIntel>());
-        await app.StartAsync();
-        try
-        {
-            await loaded.WaitAsync(TimeSpan.FromSeconds(30));
-            await cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-            time.Advance(TimeSpan.FromSeconds(10)); // a cycle with the list in force
-            await cycles.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-            using var http = new HttpClient();
-            return await http.GetStringAsync(app.Urls.Single().TrimEnd('/') + "/metrics");
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
+        await exporter.AdvanceOneIntervalAsync(); // a cycle with the list in force
+        return await exporter.ScrapeTextAsync();
     }
 
     /// <summary>"domain count" of each oie_conntrack_ip_total sample for the shared address.</summary>
