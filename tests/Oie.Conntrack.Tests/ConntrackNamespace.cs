@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace Oie.Conntrack.Tests;
@@ -56,23 +55,12 @@ internal sealed class ConntrackNamespace : IDisposable
 
     private static string Run(params string[] argv)
     {
-        using var process = Process.Start(Programs.StartInfo(argv))!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        var (code, stdout, stderr) = Programs.Exec(argv);
+        if (code != 0)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new TimeoutException($"`{string.Join(' ', argv)}` did not finish within 60s");
+            throw new InvalidOperationException($"`{string.Join(' ', argv)}` exited with {code}: {stderr.Trim()}");
         }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"`{string.Join(' ', argv)}` exited with {process.ExitCode}: {stderr.GetAwaiter().GetResult().Trim()}");
-        }
-
-        return stdout.GetAwaiter().GetResult();
+        return stdout;
     }
 
     public void Dispose()

@@ -25,4 +25,29 @@ public static class Programs
             info.ArgumentList.Add(arg);
         return info;
     }
+
+    /// <summary>Runs argv without a shell and returns its exit code and output; kills its whole tree and throws
+    /// <see cref="TimeoutException"/> when it has not finished within <paramref name="timeout"/> (60 s).</summary>
+    public static (int Code, string Stdout, string Stderr) Exec(IReadOnlyList<string> argv,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var info = StartInfo(argv);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"`{string.Join(' ', argv)}` did not finish within {limit.TotalSeconds:0} s");
+        }
+        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
 }

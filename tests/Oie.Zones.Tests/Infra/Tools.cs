@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Oie.Testing;
 
 namespace Oie.Zones.Tests.Infra;
@@ -18,23 +17,8 @@ internal static class Tools
         Skip.If(reason is not null, reason);
     }
 
-    public static (int Code, string Stdout, string Stderr) Exec(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var info = Programs.StartInfo(argv);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            info.Environment[name] = value;
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            throw new TimeoutException($"`{string.Join(' ', argv)}` did not finish within 60 s");
-        }
-        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-    }
+    public static (int Code, string Stdout, string Stderr) Exec(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null) =>
+        Programs.Exec(argv, environment);
 
     public static string Run(params string[] argv) => Run(argv, null);
 
