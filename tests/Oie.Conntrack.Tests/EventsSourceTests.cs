@@ -74,7 +74,7 @@ public sealed class EventsSourceTests
         ns.Batch(Enumerable.Range(0, 400).Select(n => Flow(n).Insert));
         live.AddRange(Enumerable.Range(0, 400));
         // The whole path: options as the flags make them, the reader, the table the cycle gets.
-        var reader = new ConntrackReader(
+        using var reader = new ConntrackReader(
             new ConntrackSourceOptions { Source = ConntrackSourceKind.Events, Netns = ns.Name, Timeout = Timeout },
             NullLogger<ConntrackReader>.Instance);
         Assert.Equal(EventsConntrackSource.ResyncReasons, reader.ResyncReasons);

@@ -29,7 +29,7 @@ public class SoakTests
         var commandLine = new ExporterCommandLine(PluginRegistry.Collectors, PluginRegistry.Feeds);
         Assert.True(commandLine.Parse([$"-conntrack.path={RepoPaths.SampleConntrack}", "-conntrack.min=1", "-cpu.min=0"]).Success);
         var collectors = commandLine.CreatePlugins(new PluginContext(NullLoggerFactory.Instance, time)).Collectors;
-        var conntrack = new ConntrackReader(commandLine.ConntrackSource.Resolve(TimeSpan.FromSeconds(10)), NullLogger<ConntrackReader>.Instance);
+        using var conntrack = new ConntrackReader(commandLine.ConntrackSource.Resolve(TimeSpan.FromSeconds(10)), NullLogger<ConntrackReader>.Instance);
         var families = new FamilyTable(collectors.Select(c => c.Collector.Families));
         var self = new SelfMetrics(collectors.Select(c => c.Name));
         var store = new ExpositionStore(families, new CacheTtls(TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), TimeSpan.FromSeconds(10)),

@@ -11,7 +11,7 @@ namespace Oie.Conntrack.Reading;
 /// families it covered have no counts, so a partial listing is never presented as a quiet one. One cycle at a time:
 /// the table's contacts live in buffers the next read reuses.
 /// </summary>
-public sealed partial class ConntrackReader
+public sealed partial class ConntrackReader : IDisposable
 {
     private readonly TimeSpan _timeout;
     private readonly IConntrackSource _source;
@@ -40,6 +40,9 @@ public sealed partial class ConntrackReader
     /// <summary>The reasons the source may rebuild its table for (<see cref="ConntrackTable.Resyncs"/>); none but
     /// for the events source.</summary>
     public IReadOnlyList<string> ResyncReasons => _source is EventsConntrackSource ? EventsConntrackSource.ResyncReasons : [];
+
+    /// <summary>Closes what the source keeps open between reads (the events source's subscription).</summary>
+    public void Dispose() => (_source as IDisposable)?.Dispose();
 
     /// <summary>Reads the table once, attributing it to <paramref name="index"/>.</summary>
     /// <param name="recordContacts">Keep each attributed entry's remote endpoint (a threat feed is enabled).</param>

@@ -119,13 +119,7 @@ internal sealed partial class EventsConntrackSource : IConntrackSource, IDisposa
         }
 
         _mirror.Replay(sink);
-        var result = new ConntrackReadResult(_mirror.Count + malformed, _mirror.Count, malformed);
-        if (ConntrackReadPolicy.IsGarbage(result))
-        {
-            return Failed($"{Display} returned no usable table: {result.Malformed} of its {result.Lines} entries are malformed");
-        }
-
-        return [new ListingRead(ConntrackFamilies.Both, result, null)];
+        return [ConntrackReadPolicy.NetlinkListing(Display, new ConntrackReadResult(_mirror.Count + malformed, _mirror.Count, malformed))];
     }
 
     /// <summary>The mirror cannot be trusted after a failed read: the next read rebuilds it.</summary>

@@ -49,6 +49,13 @@ internal static class ConntrackReadPolicy
 
     public static bool IsGarbage(ConntrackReadResult result) => result.Malformed > 0 && result.Malformed >= result.Flows;
 
+    /// <summary>A netlink listing (a dump, or the events source's table) whose entries are mostly malformed fails
+    /// whole, as garbage text does: that is no table.</summary>
+    public static ListingRead NetlinkListing(string display, ConntrackReadResult result) => IsGarbage(result)
+        ? ListingRead.Failed(ConntrackFamilies.Both,
+            $"{display} returned no usable table: {result.Malformed} of its {result.Lines} entries are malformed")
+        : new ListingRead(ConntrackFamilies.Both, result, null);
+
     public static ConntrackSourceException Error(string message, Exception? inner = null) => new(message, inner);
 
     /// <summary>Waits for a read that <see cref="ConntrackTableReader.ReadAsync"/> started (the cycle is synchronous).</summary>

@@ -27,9 +27,7 @@ internal sealed class NetlinkConntrackSource(string netns, TimeSpan timeout) : I
         {
             return [Failed($"{Display} failed: {ex.Message}")];
         }
-        if (ConntrackReadPolicy.IsGarbage(result))
-            return [Failed($"{Display} returned no usable table: {result.Malformed} of its {result.Lines} entries are malformed")];
-        return [new ListingRead(ConntrackFamilies.Both, result, null)];
+        return [ConntrackReadPolicy.NetlinkListing(Display, result)];
     }
 
     private static ListingRead Failed(string error) => ListingRead.Failed(ConntrackFamilies.Both, error);

@@ -19,9 +19,15 @@ internal sealed partial class ConntrackStage(
     ILogger<ConntrackStage> logger) : IDisposable
 {
     private string? _lastError;
+
+    // Only for its effect: the counters exist (at 0) from the first scrape, before any resync.
     private readonly bool _resyncsShown = ShowResyncs(reader, self);
 
-    public void Dispose() => zones?.Dispose();
+    public void Dispose()
+    {
+        zones?.Dispose();
+        reader.Dispose();
+    }
 
     public ConntrackTable Read(IReadOnlyList<Instance> instances)
     {

@@ -56,9 +56,6 @@ internal sealed class ExporterCommandLine
     /// <summary>The flags shared by all feeds (-feeds.cache-dir …); null when no feed is compiled in.</summary>
     public ThreatIntelFlags? Feeds { get; }
 
-    /// <summary>The collectors switched on, by name, in plugins.json order.</summary>
-    public IReadOnlyList<string> EnabledCollectorNames => [.. _collectors.Where(c => c.Enabled.Value).Select(c => c.Registration.Name)];
-
     /// <summary>A threat feed is switched on: the cycle then reads the conntrack table, whatever collectors run.</summary>
     public bool AnyFeedEnabled => _feeds.Any(f => f.Enabled.Value);
 
